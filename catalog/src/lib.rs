@@ -1,0 +1,31 @@
+//! The partner-events catalog as a library: its model, loading and validation, and everything
+//! generated from it (Rust code, the documentation page).
+//!
+//! The proc macros in `partner-events-macros` and the `partner-events` command-line tool are thin
+//! layers over this crate, so that every rule and every message exists once.
+
+#![deny(missing_docs)]
+
+pub mod diagnostic;
+pub mod docs;
+pub mod expand;
+pub mod layout;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod yaml;
+
+use std::path::Path;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use load::{load_str, Loaded};
+pub use model::Catalog;
+
+/// Reads and validates the catalog file at `path`.
+///
+/// Fails only when the file cannot be read; everything wrong inside it is in
+/// [`Loaded::diagnostics`].
+pub fn load_file(path: &Path) -> std::io::Result<Loaded> {
+    let source = std::fs::read_to_string(path)?;
+    Ok(load_str(&source))
+}
