@@ -1,1 +1,481 @@
-//! placeholder
+//! Rust code for a validated catalog.
+//!
+//! The output refers to the runtime only through absolute paths (`::partner_events::…` by
+//! default, `__private` for what users should not name), so a user's own `Option` or `serde`
+//! cannot break it. Items come out in [`layout::type_defs`] order, which is stable. Everything
+//! that must name a deprecated event type carries `#[allow(deprecated)]`, so the generated code
+//! never warns on its own; only the user's uses of a deprecated event do.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::docs;
+use crate::layout::{self, DefKind, Owner, RustType};
+use crate::model::{Catalog, Direction, Event, Field, Object, Payload, Version};
+use crate::naming;
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The path of the runtime crate as the generated code must spell it.
+    pub runtime: TokenStream,
+    /// The catalog's absolute path: when set, the output `include_str!`s it, so that cargo
+    /// rebuilds the code whenever the file changes.
+    pub track_path: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runtime: quote!(::partner_events),
+            track_path: None,
+        }
+    }
+}
+
+/// The generated items for every type of the catalog, plus the received-event dispatch.
+pub fn expand(catalog: &Catalog, options: &Options) -> TokenStream {
+    let rt = &options.runtime;
+    let mut items = TokenStream::new();
+    if let Some(path) = &options.track_path {
+        items.extend(quote! {
+            const _: &str = ::core::include_str!(#path);
+        });
+    }
+    for def in layout::type_defs(catalog) {
+        items.extend(type_def(&def, rt));
+    }
+    for event in &catalog.events {
+        items.extend(newest_alias(event));
+    }
+    items.extend(dispatch_enum(catalog, Direction::Received, rt));
+    items.extend(dispatch_enum(catalog, Direction::Send, rt));
+    items
+}
+
+/// `Received` (or `Sent`): one variant per event and schema version of a direction, and the
+/// table that decodes a payload into it by name and version.
+fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> TokenStream {
+    let (enum_name, table_name, what) = match direction {
+        Direction::Received => (ident("Received"), ident("__RECEIVED"), "received"),
+        Direction::Send => (ident("Sent"), ident("__SENT"), "send"),
+    };
+    let versions: Vec<(&Event, &Version, Ident)> = catalog
+        .events_of(direction)
+        .flat_map(|event| {
+            event.versions.iter().map(move |version| {
+                (
+                    event,
+                    version,
+                    ident(&naming::version_type_name(event, &version.version)),
+                )
+            })
+        })
+        .collect();
+    let variants = versions.iter().map(|(event, version, ty)| {
+        let doc = format!("`{}`, schema version {}.", event.name, version.version);
+        let deprecated = deprecated_attr(event);
+        quote!(#[doc = #doc] #deprecated #ty(#ty),)
+    });
+    let arms = |body: &dyn Fn(&Ident) -> TokenStream| -> Vec<TokenStream> {
+        versions
+            .iter()
+            .map(|(_, _, ty)| {
+                let body = body(ty);
+                quote!(#enum_name::#ty(__payload) => #body,)
+            })
+            .collect()
+    };
+    let name_arms = arms(&|ty| quote!(<#ty as #rt::Event>::NAME));
+    let version_arms = arms(&|ty| quote!(<#ty as #rt::Event>::SCHEMA_VERSION));
+    let lifecycle_arms = arms(&|ty| quote!(<#ty as #rt::Event>::LIFECYCLE));
+    let serialize_arms =
+        arms(&|_| quote!(#rt::__private::serde::Serialize::serialize(__payload, __serializer)));
+    let entries = versions.iter().map(|(_, _, ty)| {
+        quote! {
+            #rt::__private::Entry {
+                name: <#ty as #rt::Event>::NAME,
+                version: <#ty as #rt::Event>::SCHEMA_VERSION,
+                decode: |__json| #rt::__private::decode_payload(__json, #enum_name::#ty),
+            },
+        }
+    });
+    let doc = format!(
+        "Any {what}-direction event of the catalog: one variant per event and schema version, \
+         named after its type. Serializes as the payload alone."
+    );
+    let table_doc = format!("The {what}-direction events, for decoding by name and version.");
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[allow(deprecated)]
+        #[non_exhaustive]
+        pub enum #enum_name { #(#variants)* }
+
+        #[automatically_derived]
+        #[allow(deprecated, unreachable_code, unused_variables)]
+        impl #enum_name {
+            /// The event's wire name.
+            pub fn event_name(&self) -> &'static str {
+                match self { #(#name_arms)* }
+            }
+            /// The schema version of the payload's type.
+            pub fn schema_version(&self) -> #rt::SchemaVersion {
+                match self { #(#version_arms)* }
+            }
+            /// The event's lifecycle.
+            pub fn lifecycle(&self) -> #rt::Lifecycle {
+                match self { #(#lifecycle_arms)* }
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(deprecated, unreachable_code, unused_variables)]
+        impl #rt::__private::serde::Serialize for #enum_name {
+            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+            where
+                __S: #rt::__private::serde::Serializer,
+            {
+                match self { #(#serialize_arms)* }
+            }
+        }
+
+        #[doc = #table_doc]
+        #[doc(hidden)]
+        #[allow(deprecated)]
+        pub const #table_name: &[#rt::__private::Entry<#enum_name>] = &[#(#entries)*];
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[deprecated]` for an event with a deprecation date.
+pub fn deprecated_attr(event: &Event) -> Option<TokenStream> {
+    let deprecation = event.deprecation?;
+    let since = deprecation.to_string();
+    let note = deprecation_note(event);
+    Some(quote!(#[deprecated(since = #since, note = #note)]))
+}
+
+/// The deprecation note: since when, until when, and what to use instead.
+pub fn deprecation_note(event: &Event) -> String {
+    let mut note = format!("`{}` is deprecated", event.name);
+    if let Some(date) = event.deprecation {
+        note.push_str(&format!(" since {}", docs::format_date(date)));
+    }
+    match event.sunset {
+        Some(date) => note.push_str(&format!(" and sunsets on {}", docs::format_date(date))),
+        None => note.push_str(" (no sunset date set)"),
+    }
+    if let Some(replacement) = &event.replaced_by {
+        note.push_str(&format!(
+            "; use `{replacement}` (`{}`) instead",
+            naming::event_type_name(replacement)
+        ));
+    }
+    note
+}
+
+fn serde_derives(rt: &TokenStream, copy: bool) -> TokenStream {
+    let copy = copy.then(|| quote!(::core::marker::Copy, ::core::cmp::Eq, ::core::hash::Hash,));
+    let serde_path = format!("{rt}::__private::serde").replace(' ', "");
+    quote! {
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            #copy
+            #rt::__private::serde::Serialize,
+            #rt::__private::serde::Deserialize,
+        )]
+        #[serde(crate = #serde_path)]
+    }
+}
+
+fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let (doc, deprecated) = match def.owner {
+        Owner::Event(event, version) => {
+            (docs::event_rustdoc(event, version), deprecated_attr(event))
+        }
+        Owner::Shape(shape) => (
+            shape
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` shape of the catalog.", shape.name)),
+            None,
+        ),
+        Owner::Nested { event } => (
+            match event {
+                Some(event) => format!("Part of the `{}` event's payload.", event.name),
+                None => "Part of a catalog shape.".to_owned(),
+            },
+            None,
+        ),
+    };
+    let body = match def.kind {
+        DefKind::Struct(object) => struct_def(&name, &def.name, object, rt),
+        DefKind::Enum(values) => {
+            let derives = serde_derives(rt, true);
+            let variants = values.iter().map(|value| {
+                let variant = ident(&naming::variant_name(value));
+                let doc = format!("`\"{value}\"`");
+                quote!(#[doc = #doc] #[serde(rename = #value)] #variant,)
+            });
+            let arms = values.iter().map(|value| {
+                let variant = ident(&naming::variant_name(value));
+                quote!(#name::#variant => #value,)
+            });
+            quote! {
+                #derives
+                pub enum #name { #(#variants)* }
+
+                #[automatically_derived]
+                impl #name {
+                    /// The value as it is on the wire.
+                    pub const fn as_str(&self) -> &'static str {
+                        match self { #(#arms)* }
+                    }
+                }
+            }
+        }
+        DefKind::Literal(value) => {
+            let derives = serde_derives(rt, true);
+            let variant = ident(&naming::variant_name(value));
+            let doc = format!("`\"{value}\"`, the only value accepted.");
+            quote! {
+                #derives
+                #[derive(::core::default::Default)]
+                pub enum #name {
+                    #[doc = #doc]
+                    #[default]
+                    #[serde(rename = #value)]
+                    #variant,
+                }
+
+                #[automatically_derived]
+                impl #name {
+                    /// The literal, as it is on the wire.
+                    pub const VALUE: &'static str = #value;
+                }
+            }
+        }
+        DefKind::Union(variants) => {
+            let derives = serde_derives(rt, false);
+            let variants = variants.iter().map(|variant| {
+                let variant_name = naming::union_variant_name(variant);
+                let inner = rust_type_tokens(
+                    &layout::rust_type(&format!("{}{variant_name}", def.name), variant),
+                    rt,
+                );
+                let variant_ident = ident(&variant_name);
+                let doc = format!("A {variant}.");
+                quote!(#[doc = #doc] #variant_ident(#inner),)
+            });
+            quote! {
+                #derives
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        DefKind::Alias(ty) => {
+            let target = rust_type_tokens(&layout::rust_type(&def.name, ty), rt);
+            quote!(pub type #name = #target;)
+        }
+        DefKind::Open(_) => {
+            let derives = serde_derives(rt, false);
+            quote! {
+                #derives
+                #[serde(transparent)]
+                pub struct #name(
+                    /// The payload as it came, since its schema is not documented yet.
+                    pub #rt::__private::serde_json::Value,
+                );
+            }
+        }
+    };
+    let event_impls = match def.owner {
+        Owner::Event(event, version) => event_impls(&name, event, version, rt),
+        _ => TokenStream::new(),
+    };
+    // The deprecated attribute goes on the type; everything generated around it allows the lint.
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        #[allow(deprecated)]
+        #body
+        #event_impls
+    }
+}
+
+fn struct_def(name: &Ident, type_name: &str, object: &Object, rt: &TokenStream) -> TokenStream {
+    let derives = serde_derives(rt, false);
+    let fields = object
+        .fields
+        .iter()
+        .map(|field| field_def(type_name, field, rt));
+    quote! {
+        #derives
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn field_def(parent: &str, field: &Field, rt: &TokenStream) -> TokenStream {
+    let name = ident(&naming::field_name(&field.wire_name));
+    let wire = &field.wire_name;
+    let inner = rust_type_tokens(
+        &layout::rust_type(&naming::nested_type_name(parent, wire), &field.ty),
+        rt,
+    );
+    let some = format!("{rt}::__private::some").replace(' ', "");
+    let present = format!("{rt}::__private::present").replace(' ', "");
+    let (ty, attrs) = match (field.optional, field.nullable) {
+        (false, false) => (inner, quote!(#[serde(rename = #wire)])),
+        // Absent is an error, `null` is `None`: serde would otherwise treat a missing `Option`
+        // field as `None`.
+        (false, true) => (
+            quote!(::core::option::Option<#inner>),
+            quote!(#[serde(rename = #wire, deserialize_with = #present)]),
+        ),
+        // Absent is `None`; `null` is refused, as zod refuses it for `.optional()`.
+        (true, false) => (
+            quote!(::core::option::Option<#inner>),
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none", deserialize_with = #some)]),
+        ),
+        // Absent, `null` and a value are three different things, and all three round-trip.
+        (true, true) => (
+            quote!(::core::option::Option<::core::option::Option<#inner>>),
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none", deserialize_with = #some)]),
+        ),
+    };
+    let mut doc = format!("`{wire}`: {}", field.ty);
+    match (field.optional, field.nullable) {
+        (false, false) => doc.push_str(", required."),
+        (false, true) => doc.push_str(", required, may be `null`."),
+        (true, false) => doc.push_str(", optional (absent is `None`; `null` is refused)."),
+        (true, true) => {
+            doc.push_str(", optional and nullable (absent is `None`, `null` is `Some(None)`).")
+        }
+    }
+    if let Some(text) = &field.doc {
+        doc.push_str("\n\n");
+        doc.push_str(text);
+    }
+    quote! {
+        #[doc = #doc]
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+fn rust_type_tokens(ty: &RustType, rt: &TokenStream) -> TokenStream {
+    match ty {
+        RustType::String => quote!(::std::string::String),
+        RustType::Number => quote!(#rt::__private::serde_json::Number),
+        RustType::Bool => quote!(bool),
+        RustType::Json => quote!(#rt::__private::serde_json::Value),
+        RustType::Local(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        RustType::Vec(item) => {
+            let item = rust_type_tokens(item, rt);
+            quote!(::std::vec::Vec<#item>)
+        }
+        RustType::Map(value) => {
+            let value = rust_type_tokens(value, rt);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+    }
+}
+
+fn schema_version_tokens(version: &semver::Version, rt: &TokenStream) -> TokenStream {
+    let (major, minor, patch) = (version.major, version.minor, version.patch);
+    quote!(#rt::SchemaVersion::new(#major, #minor, #patch))
+}
+
+fn date_tokens(date: time::Date, rt: &TokenStream) -> TokenStream {
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    quote!(#rt::CatalogDate::new(#year, #month, #day))
+}
+
+fn option_tokens(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn event_impls(name: &Ident, event: &Event, version: &Version, rt: &TokenStream) -> TokenStream {
+    let event_name = &event.name;
+    let direction = match event.direction {
+        Direction::Received => quote!(#rt::Direction::Received),
+        Direction::Send => quote!(#rt::Direction::Send),
+    };
+    let this_version = schema_version_tokens(&version.version, rt);
+    let all_versions = event
+        .versions
+        .iter()
+        .map(|v| schema_version_tokens(&v.version, rt));
+    let active = date_tokens(event.active, rt);
+    let deprecation = option_tokens(event.deprecation.map(|d| date_tokens(d, rt)));
+    let sunset = option_tokens(event.sunset.map(|d| date_tokens(d, rt)));
+    let replaced_by = option_tokens(event.replaced_by.as_ref().map(|r| quote!(#r)));
+    let open = matches!(version.payload, Payload::Open(_));
+    let direction_impl = match event.direction {
+        Direction::Received => quote! {
+            #[automatically_derived]
+            #[allow(deprecated)]
+            impl #rt::ReceivedEvent for #name {}
+        },
+        Direction::Send => quote! {
+            #[automatically_derived]
+            #[allow(deprecated)]
+            impl #rt::SendEvent for #name {}
+        },
+    };
+    quote! {
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl #rt::Event for #name {
+            const NAME: &'static str = #event_name;
+            const DIRECTION: #rt::Direction = #direction;
+            const SCHEMA_VERSION: #rt::SchemaVersion = #this_version;
+            const SCHEMA_VERSIONS: &'static [#rt::SchemaVersion] = &[#(#all_versions),*];
+            const LIFECYCLE: #rt::Lifecycle = #rt::Lifecycle {
+                active: #active,
+                deprecation: #deprecation,
+                sunset: #sunset,
+                replaced_by: #replaced_by,
+            };
+            const OPEN_PAYLOAD: bool = #open;
+        }
+        #direction_impl
+    }
+}
+
+/// For events with several schema versions: `<Event>` names the newest version's type.
+fn newest_alias(event: &Event) -> TokenStream {
+    if event.versions.len() < 2 {
+        return TokenStream::new();
+    }
+    let alias = ident(&naming::event_type_name(&event.name));
+    let newest = ident(&naming::version_type_name(event, &event.newest().version));
+    let deprecated = deprecated_attr(event);
+    let doc = format!(
+        "The newest schema version ({}) of the `{}` event; see [`{newest}`].",
+        event.newest().version,
+        event.name
+    );
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        #[allow(deprecated)]
+        pub type #alias = #newest;
+    }
+}

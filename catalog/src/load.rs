@@ -52,7 +52,7 @@ const TYPE_WORDS: &[&str] = &[
     "string", "number", "boolean", "json", "object", "array", "map",
 ];
 /// Names the code generator adds next to the catalog's types.
-pub const RESERVED_TYPE_NAMES: &[&str] = &["ReceivedEvent", "SentEvent", "Event"];
+pub const RESERVED_TYPE_NAMES: &[&str] = &["Received", "Sent"];
 
 /// Parses and validates catalog text.
 pub fn load_str(source: &str) -> Loaded {
@@ -1084,8 +1084,11 @@ impl<'d> Loader<'d> {
     fn check_catalog(&mut self, catalog: &Catalog) {
         // Duplicate event names, and names that collide once turned into Rust.
         let mut by_name: HashMap<&str, &Event> = HashMap::new();
+        // Repeats are reported once, as repeats, not again as colliding Rust names.
+        let mut repeats: BTreeSet<Position> = BTreeSet::new();
         for event in &catalog.events {
             if let Some(first) = by_name.get(event.name.as_str()) {
+                repeats.insert(event.position);
                 self.diagnostics.error(
                     event.position,
                     Some(&event.name),
@@ -1137,6 +1140,13 @@ impl<'d> Loader<'d> {
         // Rust names: every generated type, and the fields of every struct.
         let mut seen: HashMap<String, (Position, Option<String>)> = HashMap::new();
         for def in layout::type_defs(catalog) {
+            if let layout::Owner::Event(event, _) | layout::Owner::Nested { event: Some(event) } =
+                def.owner
+            {
+                if repeats.contains(&event.position) {
+                    continue;
+                }
+            }
             let event = def.owner.event_name().map(str::to_owned);
             if RESERVED_TYPE_NAMES.contains(&def.name.as_str()) {
                 self.diagnostics.error(

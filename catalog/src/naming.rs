@@ -62,7 +62,13 @@ pub fn variant_name(value: &str) -> String {
             .collect();
         format!("V{joined}")
     } else {
-        value.to_upper_camel_case()
+        // Anything but ASCII letters and digits separates words, so the result is always a
+        // plain ASCII identifier (or empty, which the validator refuses).
+        let words: String = value
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+            .collect();
+        words.to_upper_camel_case()
     }
 }
 
@@ -198,6 +204,8 @@ mod tests {
         assert_eq!(variant_name("1.0.0"), "V1_0_0");
         assert_eq!(variant_name("web_chat"), "WebChat");
         assert_eq!(variant_name("mapEvent"), "MapEvent");
+        assert_eq!(variant_name("größe"), "GrE");
+        assert_eq!(variant_name("--"), "");
     }
 
     #[test]

@@ -215,17 +215,24 @@ pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
                     position: at,
                 }
             }
+            // A block collection's start event is marked where the scanner noticed it (for a
+            // mapping, at the first `:`), so the node starts at its first child when that is
+            // earlier.
             Event::SequenceEnd => match stack.pop() {
                 Some(Frame::Sequence(start, items)) => Node {
+                    position: items
+                        .first()
+                        .map_or(start, |first| first.position.min(start)),
                     value: Value::Sequence(items),
-                    position: start,
                 },
                 _ => return refuse("unbalanced sequence end".into()),
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Mapping(start, entries, None)) => Node {
+                    position: entries
+                        .first()
+                        .map_or(start, |first| first.0.position.min(start)),
                     value: Value::Mapping(entries),
-                    position: start,
                 },
                 _ => return refuse("unbalanced mapping end".into()),
             },

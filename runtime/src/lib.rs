@@ -1,0 +1,40 @@
+//! Typed, versioned, lifecycle-aware Rust for the 8x8 partner event catalog.
+//!
+//! Every event of the catalog (`catalog.yaml`, which mirrors the public documentation tables) is a
+//! type in [`events`], generated at compile time by [`include_catalog!`]. Each implements
+//! [`Event`], which states its wire name, direction, schema version and lifecycle, and
+//! serializes to and from exactly the payload JSON (the SDK's `message.value`).
+//!
+//! ```
+//! use partner_events::{events::AwInteractionHoldV1, Event};
+//!
+//! let hold: AwInteractionHoldV1 =
+//!     serde_json::from_str(r#"{"interactionId":"int-1","schemaVersion":"1.0.0"}"#).unwrap();
+//! assert_eq!(hold.interaction_id, "int-1");
+//! assert_eq!(AwInteractionHoldV1::NAME, "aw-interaction-hold-v1");
+//! ```
+
+#![deny(missing_docs)]
+
+// Lets the generated code name this crate `::partner_events` here as in users' crates.
+extern crate self as partner_events;
+
+mod error;
+mod event;
+mod lifecycle;
+
+pub use error::PayloadError;
+pub use event::{Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
+pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
+pub use partner_events_macros::include_catalog;
+
+/// The catalog's events and shapes, generated from `catalog.yaml`.
+///
+/// One type per event (per schema version, when an event has several), one per shared shape, and
+/// one per nested object, enum, literal or union, named as the README's naming section says.
+pub mod events {
+    crate::include_catalog!("../catalog.yaml");
+}
+
+#[doc(hidden)]
+pub mod __private;
