@@ -46,7 +46,8 @@ impl Diagnostic {
         text
     }
 
-    /// The diagnostic as one compiler-style line, `path:line:column: error: text`.
+    /// The diagnostic as one compiler-style line, `path:line:column: text` (`warning: ` before the
+    /// text of a warning).
     pub fn display_with_path<'a>(&'a self, path: &'a str) -> impl fmt::Display + 'a {
         DisplayWithPath {
             diagnostic: self,
@@ -62,13 +63,15 @@ struct DisplayWithPath<'a> {
 
 impl fmt::Display for DisplayWithPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Errors are the normal case and a compiler prints its own "error:" before the text, so
+        // only warnings are labelled.
         let severity = match self.diagnostic.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
         };
         write!(
             f,
-            "{}:{}:{}: {severity}: {}",
+            "{}:{}:{}: {severity}{}",
             self.path,
             self.diagnostic.position.line,
             self.diagnostic.position.column,
@@ -189,7 +192,7 @@ mod tests {
         let all = diagnostics.into_sorted();
         assert_eq!(
             all[0].display_with_path("catalog.yaml").to_string(),
-            "catalog.yaml:3:5: error: event `aw-x-v1`: unknown key `sunsett`; did you mean `sunset`?"
+            "catalog.yaml:3:5: event `aw-x-v1`: unknown key `sunsett`; did you mean `sunset`?"
         );
     }
 }

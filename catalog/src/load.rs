@@ -120,6 +120,11 @@ struct Loader<'d> {
     used_shapes: BTreeSet<String>,
     /// The event being read, named in every diagnostic.
     event: Option<String>,
+    /// Every event entry's name and position, including entries with errors, so that repeats and
+    /// `replaced_by` are checked against what the file says rather than what loaded cleanly.
+    event_names: Vec<(String, Position)>,
+    /// `replaced_by` of each event: (event, target, position of the value).
+    replacements: Vec<(String, String, Position)>,
 }
 
 impl<'d> Loader<'d> {
@@ -129,6 +134,8 @@ impl<'d> Loader<'d> {
             shape_names: BTreeSet::new(),
             used_shapes: BTreeSet::new(),
             event: None,
+            event_names: Vec::new(),
+            replacements: Vec::new(),
         }
     }
 
@@ -371,6 +378,9 @@ impl<'d> Loader<'d> {
                     _ => None,
                 });
         }
+        if let Some(name) = &self.event {
+            self.event_names.push((name.clone(), node.position));
+        }
         let keys = self.keys(node, EVENT_KEYS, "an event")?;
         let name = self
             .required(&keys, "name", "an event")
@@ -415,6 +425,12 @@ impl<'d> Loader<'d> {
         let deprecation = self.optional_date(&keys, "deprecation");
         let sunset = self.optional_date(&keys, "sunset");
         let replaced_by = self.optional_string(&keys, "replaced_by");
+        if let (Some(Some(target)), Some(node), Some(event)) =
+            (&replaced_by, keys.get("replaced_by"), &self.event)
+        {
+            self.replacements
+                .push((event.clone(), target.clone(), node.position));
+        }
         let doc_link = self.optional_string(&keys, "doc_link");
         let doc = self.optional_string(&keys, "doc");
         self.check_dates(&keys, active, deprecation.flatten(), sunset.flatten());
@@ -512,6 +528,7 @@ impl<'d> Loader<'d> {
         for (key, value) in entries {
             let Some(text) = self.string(key, "a schema version") else {
                 ok = false;
+                let _ = self.payload(value, "unnamed");
                 continue;
             };
             let version = match semver::Version::parse(&text) {
@@ -523,6 +540,8 @@ impl<'d> Loader<'d> {
                         Some("schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`".into()),
                     );
                     ok = false;
+                    // still read the payload, for its own diagnostics
+                    let _ = self.payload(value, &text);
                     continue;
                 }
                 Err(_) => {
@@ -532,6 +551,7 @@ impl<'d> Loader<'d> {
                         Some("schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`".into()),
                     );
                     ok = false;
+                    let _ = self.payload(value, &text);
                     continue;
                 }
             };
@@ -1082,45 +1102,45 @@ impl<'d> Loader<'d> {
     }
 
     fn check_catalog(&mut self, catalog: &Catalog) {
-        // Duplicate event names, and names that collide once turned into Rust.
-        let mut by_name: HashMap<&str, &Event> = HashMap::new();
-        // Repeats are reported once, as repeats, not again as colliding Rust names.
+        // Repeated event names. Repeats are reported once, as repeats, not again as colliding
+        // Rust names.
+        let mut first_seen: HashMap<&str, Position> = HashMap::new();
         let mut repeats: BTreeSet<Position> = BTreeSet::new();
-        for event in &catalog.events {
-            if let Some(first) = by_name.get(event.name.as_str()) {
-                repeats.insert(event.position);
-                self.diagnostics.error(
-                    event.position,
-                    Some(&event.name),
-                    format!(
-                        "event `{}` is defined twice (first at line {})",
-                        event.name, first.position.line
-                    ),
-                );
-            } else {
-                by_name.insert(&event.name, event);
-            }
-        }
-        // replaced_by
-        for event in &catalog.events {
-            if let Some(target) = &event.replaced_by {
-                if target == &event.name {
+        for (name, position) in &self.event_names {
+            match first_seen.get(name.as_str()) {
+                Some(first) => {
+                    repeats.insert(*position);
                     self.diagnostics.error(
-                        event.position,
-                        Some(&event.name),
-                        "`replaced_by` names the event itself",
-                    );
-                } else if !by_name.contains_key(target.as_str()) {
-                    let help = did_you_mean(target, catalog.events.iter().map(|e| e.name.as_str()));
-                    self.diagnostics.error_with_help(
-                        event.position,
-                        Some(&event.name),
+                        *position,
+                        Some(name),
                         format!(
-                            "`replaced_by` names `{target}`, which is not an event in this catalog"
+                            "event `{name}` is defined twice (first at line {})",
+                            first.line
                         ),
-                        help,
                     );
                 }
+                None => {
+                    first_seen.insert(name, *position);
+                }
+            }
+        }
+        for (event, target, position) in &self.replacements {
+            if target == event {
+                self.diagnostics.error(
+                    *position,
+                    Some(event),
+                    "`replaced_by` names the event itself",
+                );
+            } else if !first_seen.contains_key(target.as_str()) {
+                let help = did_you_mean(target, first_seen.keys().copied());
+                self.diagnostics.error_with_help(
+                    *position,
+                    Some(event),
+                    format!(
+                        "`replaced_by` names `{target}`, which is not an event in this catalog"
+                    ),
+                    help,
+                );
             }
         }
         // Shapes that refer to themselves by value would be infinitely large Rust types.

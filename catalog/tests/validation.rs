@@ -58,7 +58,7 @@ fn the_template_is_valid() {
 fn yaml_syntax_error() {
     assert_eq!(
         errors(&replace("active: 2025-03-26", "active: [2025-03-26")),
-        ["catalog.yaml:9:13: error: YAML syntax: illegal placement of ':' indicator"]
+        ["catalog.yaml:9:13: YAML syntax: illegal placement of ':' indicator"]
     );
 }
 
@@ -66,7 +66,7 @@ fn yaml_syntax_error() {
 fn unknown_key_with_did_you_mean() {
     assert_eq!(
         errors(&replace("active: 2025-03-26\n", "active: 2025-03-26\n    sunsett: 2026-01-01\n")),
-        ["catalog.yaml:9:5: error: event `aw-interaction-hold-v1`: unknown key `sunsett` in an event; did you mean `sunset`?"]
+        ["catalog.yaml:9:5: event `aw-interaction-hold-v1`: unknown key `sunsett` in an event; did you mean `sunset`?"]
     );
 }
 
@@ -74,7 +74,7 @@ fn unknown_key_with_did_you_mean() {
 fn unknown_key_without_a_close_match_lists_the_keys() {
     assert_eq!(
         errors(&replace("status: active\n    active: 2025-03-26\n    payloads", "status: active\n    active: 2025-03-26\n    colour: red\n    payloads")),
-        ["catalog.yaml:9:5: error: event `aw-interaction-hold-v1`: unknown key `colour` in an event; the keys of an event are: name, direction, status, active, deprecation, sunset, replaced_by, doc_link, doc, payloads"]
+        ["catalog.yaml:9:5: event `aw-interaction-hold-v1`: unknown key `colour` in an event; the keys of an event are: name, direction, status, active, deprecation, sunset, replaced_by, doc_link, doc, payloads"]
     );
 }
 
@@ -82,7 +82,7 @@ fn unknown_key_without_a_close_match_lists_the_keys() {
 fn missing_required_key() {
     assert_eq!(
         errors(&replace("    status: active\n    active: 2025-03-26\n", "    active: 2025-03-26\n")),
-        ["catalog.yaml:5:5: error: event `aw-interaction-hold-v1`: missing required key `status` in an event"]
+        ["catalog.yaml:5:5: event `aw-interaction-hold-v1`: missing required key `status` in an event"]
     );
 }
 
@@ -94,7 +94,7 @@ fn duplicate_event_names() {
     );
     assert_eq!(
         errors(&source),
-        ["catalog.yaml:14:5: error: event `aw-interaction-hold-v1`: event `aw-interaction-hold-v1` is defined twice (first at line 5)"]
+        ["catalog.yaml:14:5: event `aw-interaction-hold-v1`: event `aw-interaction-hold-v1` is defined twice (first at line 5)"]
     );
 }
 
@@ -102,7 +102,7 @@ fn duplicate_event_names() {
 fn event_name_not_in_documented_form() {
     assert_eq!(
         errors(&replace("name: aw-interaction-hold-v1", "name: aw_interaction-Hold")),
-        ["catalog.yaml:5:11: error: event `aw_interaction-Hold`: event name `aw_interaction-Hold` is not in the documented form; use lowercase words joined by `-`, ending in `-v<N>`, e.g. `aw-interaction-hold-v1`"]
+        ["catalog.yaml:5:11: event `aw_interaction-Hold`: event name `aw_interaction-Hold` is not in the documented form; use lowercase words joined by `-`, ending in `-v<N>`, e.g. `aw-interaction-hold-v1`"]
     );
 }
 
@@ -116,7 +116,7 @@ fn names_that_become_the_same_rust_type() {
     );
     assert_eq!(
         errors(&source),
-        ["catalog.yaml:12:7: error: event `aw-interaction-hold-v1`: this would become the Rust type `AwInteractionHoldV1`, which line 2 already becomes"]
+        ["catalog.yaml:12:7: event `aw-interaction-hold-v1`: this would become the Rust type `AwInteractionHoldV1`, which line 2 already becomes"]
     );
 }
 
@@ -128,7 +128,7 @@ fn fields_that_become_the_same_rust_field() {
     );
     assert_eq!(
         errors(&source),
-        ["catalog.yaml:13:11: error: event `aw-interaction-hold-v1`: fields `interactionId` and `interaction_id` would both become the Rust field `interaction_id`"]
+        ["catalog.yaml:13:11: event `aw-interaction-hold-v1`: fields `interactionId` and `interaction_id` would both become the Rust field `interaction_id`"]
     );
 }
 
@@ -136,11 +136,11 @@ fn fields_that_become_the_same_rust_field() {
 fn version_not_semver() {
     assert_eq!(
         errors(&replace("\"1.0.0\":", "\"1.0\":")),
-        ["catalog.yaml:10:7: error: event `aw-interaction-hold-v1`: schema version `1.0` is not a semantic version; schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`"]
+        ["catalog.yaml:10:7: event `aw-interaction-hold-v1`: schema version `1.0` is not a semantic version; schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`"]
     );
     assert_eq!(
         errors(&replace("\"1.0.0\":", "\"1.0.0-beta\":")),
-        ["catalog.yaml:10:7: error: event `aw-interaction-hold-v1`: schema version `1.0.0-beta` has a pre-release or build suffix; schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`"]
+        ["catalog.yaml:10:7: event `aw-interaction-hold-v1`: schema version `1.0.0-beta` has a pre-release or build suffix; schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`"]
     );
 }
 
@@ -148,11 +148,11 @@ fn version_not_semver() {
 fn dates_that_are_not_real() {
     assert_eq!(
         errors(&replace("active: 2025-03-26", "active: 2025-02-30")),
-        ["catalog.yaml:8:13: error: event `aw-interaction-hold-v1`: `active` date `2025-02-30` is not a real date; write it as YYYY-MM-DD, e.g. 2025-03-26"]
+        ["catalog.yaml:8:13: event `aw-interaction-hold-v1`: `active` date `2025-02-30` is not a real date; write it as YYYY-MM-DD, e.g. 2025-03-26"]
     );
     assert_eq!(
         errors(&replace("active: 2025-03-26", "active: 26 March 2025")),
-        ["catalog.yaml:8:13: error: event `aw-interaction-hold-v1`: `active` date `26 March 2025` is not an ISO date; write it as YYYY-MM-DD, e.g. 2025-03-26"]
+        ["catalog.yaml:8:13: event `aw-interaction-hold-v1`: `active` date `26 March 2025` is not an ISO date; write it as YYYY-MM-DD, e.g. 2025-03-26"]
     );
 }
 
@@ -165,8 +165,8 @@ fn dates_out_of_order() {
     assert_eq!(
         errors(&source),
         [
-            "catalog.yaml:9:5: error: event `aw-interaction-hold-v1`: deprecation date 2025-01-01 must come after the active date 2025-03-26",
-            "catalog.yaml:10:5: error: event `aw-interaction-hold-v1`: sunset date 2024-12-31 must come after the deprecation date 2025-01-01",
+            "catalog.yaml:9:5: event `aw-interaction-hold-v1`: deprecation date 2025-01-01 must come after the active date 2025-03-26",
+            "catalog.yaml:10:5: event `aw-interaction-hold-v1`: sunset date 2024-12-31 must come after the deprecation date 2025-01-01",
         ]
     );
 }
@@ -175,7 +175,7 @@ fn dates_out_of_order() {
 fn sunset_without_deprecation() {
     assert_eq!(
         errors(&replace("active: 2025-03-26\n", "active: 2025-03-26\n    sunset: 2026-12-08\n")),
-        ["catalog.yaml:9:5: error: event `aw-interaction-hold-v1`: a sunset date needs a deprecation date; add `deprecation: YYYY-MM-DD` before the sunset"]
+        ["catalog.yaml:9:5: event `aw-interaction-hold-v1`: a sunset date needs a deprecation date; add `deprecation: YYYY-MM-DD` before the sunset"]
     );
 }
 
@@ -183,7 +183,7 @@ fn sunset_without_deprecation() {
 fn replaced_by_unknown_event() {
     assert_eq!(
         errors(&replace("active: 2025-03-26\n", "active: 2025-03-26\n    replaced_by: aw-interaction-focus-v3\n")),
-        ["catalog.yaml:5:5: error: event `aw-interaction-hold-v1`: `replaced_by` names `aw-interaction-focus-v3`, which is not an event in this catalog; did you mean `aw-interaction-focus-v2`?"]
+        ["catalog.yaml:9:18: event `aw-interaction-hold-v1`: `replaced_by` names `aw-interaction-focus-v3`, which is not an event in this catalog; did you mean `aw-interaction-focus-v2`?"]
     );
 }
 
@@ -191,7 +191,7 @@ fn replaced_by_unknown_event() {
 fn undefined_shape_and_unused_shape_warning() {
     assert_eq!(
         errors(&replace("direction: Direction", "direction: Directon")),
-        ["catalog.yaml:13:22: error: event `aw-interaction-hold-v1`: shape `Directon` is not defined; did you mean `Direction`?"]
+        ["catalog.yaml:13:22: event `aw-interaction-hold-v1`: shape `Directon` is not defined; did you mean `Direction`?"]
     );
     let unused = replace("          direction: Direction\n", "");
     assert_eq!(errors(&unused), Vec::<String>::new());
@@ -205,7 +205,7 @@ fn undefined_shape_and_unused_shape_warning() {
 fn invalid_field_names() {
     assert_eq!(
         errors(&replace("interactionId: string", "\"interaction id\": string")),
-        ["catalog.yaml:12:11: error: event `aw-interaction-hold-v1`: field name `interaction id` cannot become a Rust field; field names use ASCII letters, digits and `_`, and do not start with a digit"]
+        ["catalog.yaml:12:11: event `aw-interaction-hold-v1`: field name `interaction id` cannot become a Rust field; field names use ASCII letters, digits and `_`, and do not start with a digit"]
     );
 }
 
@@ -213,11 +213,11 @@ fn invalid_field_names() {
 fn empty_catalog() {
     assert_eq!(
         errors(""),
-        ["catalog.yaml:1:1: error: the catalog is empty; it needs an `events:` list with at least one event"]
+        ["catalog.yaml:1:1: the catalog is empty; it needs an `events:` list with at least one event"]
     );
     assert_eq!(
         errors("events: []\n"),
-        ["catalog.yaml:1:9: error: the catalog is empty: `events:` has no events"]
+        ["catalog.yaml:1:9: the catalog is empty: `events:` has no events"]
     );
 }
 
@@ -225,7 +225,7 @@ fn empty_catalog() {
 fn unknown_type_with_did_you_mean() {
     assert_eq!(
         errors(&replace("interactionId: string", "interactionId: strng")),
-        ["catalog.yaml:12:26: error: event `aw-interaction-hold-v1`: unknown type `strng`; did you mean `string`?"]
+        ["catalog.yaml:12:26: event `aw-interaction-hold-v1`: unknown type `strng`; did you mean `string`?"]
     );
 }
 
@@ -249,7 +249,7 @@ fn every_error_is_reported_in_one_pass() {
     assert!(all[0].contains("`2025-02-30` is not a real date"));
     assert!(all[1].contains("unknown key `sunsett`"));
     assert!(all[2].contains("unknown type `strng`"));
-    assert_eq!(all[3], "catalog.yaml:16:16: error: event `aw-interaction-focus-v2`: unknown direction `sideways`; use `received` or `send`");
+    assert_eq!(all[3], "catalog.yaml:16:16: event `aw-interaction-focus-v2`: unknown direction `sideways`; use `received` or `send`");
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn alias_bombs_are_refused_quickly() {
     }
     assert_eq!(
         errors(&bomb),
-        ["catalog.yaml:1:9: error: YAML syntax: YAML anchors (`&name`) are not allowed in a catalog; use a named shape under `shapes:` to share a payload"]
+        ["catalog.yaml:1:9: YAML syntax: YAML anchors (`&name`) are not allowed in a catalog; use a named shape under `shapes:` to share a payload"]
     );
 }
 

@@ -1,0 +1,737 @@
+///The `Base` shape of the catalog.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub struct Base {
+    ///`id`: string, required.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    ///`schemaVersion`: "1.0.0", required.
+    #[serde(rename = "schemaVersion")]
+    pub schema_version: BaseSchemaVersion,
+}
+///Part of a catalog shape.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::marker::Copy,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+#[derive(::core::default::Default)]
+pub enum BaseSchemaVersion {
+    ///`"1.0.0"`, the only value accepted.
+    #[default]
+    #[serde(rename = "1.0.0")]
+    V1_0_0,
+}
+#[automatically_derived]
+impl BaseSchemaVersion {
+    /// The literal, as it is on the wire.
+    pub const VALUE: &'static str = "1.0.0";
+}
+///Which way the interaction went.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::marker::Copy,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub enum Direction {
+    ///`"inbound"`
+    #[serde(rename = "inbound")]
+    Inbound,
+    ///`"outbound"`
+    #[serde(rename = "outbound")]
+    Outbound,
+}
+#[automatically_derived]
+impl Direction {
+    /// The value as it is on the wire.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+/**The `demo-ping-v1` event (received: the 8x8 host sends it to the partner app).
+
+The old ping.
+
+# Catalog row
+
+| event name   | schema versions | status | active date    | deprecation date | sunset date    |
+|--------------|-----------------|--------|----------------|------------------|----------------|
+| demo-ping-v1 | 1.0.0           | active | 1 January 2025 | 1 June 2025      | 1 January 2026 |
+
+Replaced by `demo-ping-v2`.
+
+# Payload
+
+Includes the fields of [`Base`].
+
+| field           | type              | presence |
+|-----------------|-------------------|----------|
+| `id`            | string            | required |
+| `schemaVersion` | "1.0.0"           | required |
+| `direction`     | Direction         | required |
+| `type`          | one of "a-b", "c" | required |
+*/
+#[deprecated(
+    since = "2025-06-01",
+    note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
+)]
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub struct DemoPingV1 {
+    ///`id`: string, required.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    ///`schemaVersion`: "1.0.0", required.
+    #[serde(rename = "schemaVersion")]
+    pub schema_version: DemoPingV1SchemaVersion,
+    ///`direction`: Direction, required.
+    #[serde(rename = "direction")]
+    pub direction: Direction,
+    ///`type`: one of "a-b", "c", required.
+    #[serde(rename = "type")]
+    pub r#type: DemoPingV1Type,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::Event for DemoPingV1 {
+    const NAME: &'static str = "demo-ping-v1";
+    const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Received;
+    const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
+        1u64,
+        0u64,
+        0u64,
+    );
+    const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
+        ::partner_events::SchemaVersion::new(1u64, 0u64, 0u64),
+    ];
+    const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
+        active: ::partner_events::CatalogDate::new(2025i32, 1u8, 1u8),
+        deprecation: ::core::option::Option::Some(
+            ::partner_events::CatalogDate::new(2025i32, 6u8, 1u8),
+        ),
+        sunset: ::core::option::Option::Some(
+            ::partner_events::CatalogDate::new(2026i32, 1u8, 1u8),
+        ),
+        replaced_by: ::core::option::Option::Some("demo-ping-v2"),
+    };
+    const OPEN_PAYLOAD: bool = false;
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::ReceivedEvent for DemoPingV1 {}
+///Part of the `demo-ping-v1` event's payload.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::marker::Copy,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+#[derive(::core::default::Default)]
+pub enum DemoPingV1SchemaVersion {
+    ///`"1.0.0"`, the only value accepted.
+    #[default]
+    #[serde(rename = "1.0.0")]
+    V1_0_0,
+}
+#[automatically_derived]
+impl DemoPingV1SchemaVersion {
+    /// The literal, as it is on the wire.
+    pub const VALUE: &'static str = "1.0.0";
+}
+///Part of the `demo-ping-v1` event's payload.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::marker::Copy,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub enum DemoPingV1Type {
+    ///`"a-b"`
+    #[serde(rename = "a-b")]
+    AB,
+    ///`"c"`
+    #[serde(rename = "c")]
+    C,
+}
+#[automatically_derived]
+impl DemoPingV1Type {
+    /// The value as it is on the wire.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            DemoPingV1Type::AB => "a-b",
+            DemoPingV1Type::C => "c",
+        }
+    }
+}
+/**The `demo-ping-v2` event, schema version 2.0.0 (received: the 8x8 host sends it to the partner app).
+
+# Catalog row
+
+| event name                         | schema versions | status | active date | deprecation date | sunset date |
+|------------------------------------|-----------------|--------|-------------|------------------|-------------|
+| [demo-ping-v2](/docs/demo-ping-v2) | 2.0.0, 2.1.0    | active | 1 June 2025 | -                | -           |
+
+# Payload
+
+| field   | type            | presence           |
+|---------|-----------------|--------------------|
+| `id`    | string          | required           |
+| `note`  | string          | optional, nullable |
+| `count` | number          | required, nullable |
+| `tags`  | array of object | optional           |
+*/
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub struct DemoPingV2Schema2_0_0 {
+    ///`id`: string, required.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    ///`note`: string, optional and nullable (absent is `None`, `null` is `Some(None)`).
+    #[serde(
+        rename = "note",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none",
+        deserialize_with = "::partner_events::__private::some"
+    )]
+    pub note: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    ///`count`: number, required, may be `null`.
+    #[serde(rename = "count", deserialize_with = "::partner_events::__private::present")]
+    pub count: ::core::option::Option<::partner_events::__private::serde_json::Number>,
+    ///`tags`: array of object, optional (absent is `None`; `null` is refused).
+    #[serde(
+        rename = "tags",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none",
+        deserialize_with = "::partner_events::__private::some"
+    )]
+    pub tags: ::core::option::Option<::std::vec::Vec<DemoPingV2Schema2_0_0TagsItem>>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::Event for DemoPingV2Schema2_0_0 {
+    const NAME: &'static str = "demo-ping-v2";
+    const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Received;
+    const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
+        2u64,
+        0u64,
+        0u64,
+    );
+    const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
+        ::partner_events::SchemaVersion::new(2u64, 0u64, 0u64),
+        ::partner_events::SchemaVersion::new(2u64, 1u64, 0u64),
+    ];
+    const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
+        active: ::partner_events::CatalogDate::new(2025i32, 6u8, 1u8),
+        deprecation: ::core::option::Option::None,
+        sunset: ::core::option::Option::None,
+        replaced_by: ::core::option::Option::None,
+    };
+    const OPEN_PAYLOAD: bool = false;
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::ReceivedEvent for DemoPingV2Schema2_0_0 {}
+///Part of the `demo-ping-v2` event's payload.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub struct DemoPingV2Schema2_0_0TagsItem {
+    ///`key`: string, required.
+    #[serde(rename = "key")]
+    pub key: ::std::string::String,
+    ///`value`: string or number, required.
+    #[serde(rename = "value")]
+    pub value: DemoPingV2Schema2_0_0TagsItemValue,
+}
+///Part of the `demo-ping-v2` event's payload.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+#[serde(untagged)]
+pub enum DemoPingV2Schema2_0_0TagsItemValue {
+    ///A string.
+    String(::std::string::String),
+    ///A number.
+    Number(::partner_events::__private::serde_json::Number),
+}
+/**The `demo-ping-v2` event, schema version 2.1.0 (received: the 8x8 host sends it to the partner app).
+
+# Catalog row
+
+| event name                         | schema versions | status | active date | deprecation date | sunset date |
+|------------------------------------|-----------------|--------|-------------|------------------|-------------|
+| [demo-ping-v2](/docs/demo-ping-v2) | 2.0.0, 2.1.0    | active | 1 June 2025 | -                | -           |
+
+# Payload
+
+| field   | type                      | presence |
+|---------|---------------------------|----------|
+| `id`    | string                    | required |
+| `extra` | map of string to any JSON | required |
+*/
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub struct DemoPingV2Schema2_1_0 {
+    ///`id`: string, required.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    ///`extra`: map of string to any JSON, required.
+    #[serde(rename = "extra")]
+    pub extra: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::partner_events::__private::serde_json::Value,
+    >,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::Event for DemoPingV2Schema2_1_0 {
+    const NAME: &'static str = "demo-ping-v2";
+    const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Received;
+    const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
+        2u64,
+        1u64,
+        0u64,
+    );
+    const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
+        ::partner_events::SchemaVersion::new(2u64, 0u64, 0u64),
+        ::partner_events::SchemaVersion::new(2u64, 1u64, 0u64),
+    ];
+    const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
+        active: ::partner_events::CatalogDate::new(2025i32, 6u8, 1u8),
+        deprecation: ::core::option::Option::None,
+        sunset: ::core::option::Option::None,
+        replaced_by: ::core::option::Option::None,
+    };
+    const OPEN_PAYLOAD: bool = false;
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::ReceivedEvent for DemoPingV2Schema2_1_0 {}
+/**The `demo-open-v1` event (received: the 8x8 host sends it to the partner app).
+
+# Catalog row
+
+| event name   | schema versions | status | active date    | deprecation date | sunset date |
+|--------------|-----------------|--------|----------------|------------------|-------------|
+| demo-open-v1 | 1.0.0           | active | 1 January 2025 | -                | -           |
+
+# Payload
+
+**Payload not yet documented.** The whole payload is kept as open JSON.
+
+not documented yet
+*/
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+#[serde(transparent)]
+pub struct DemoOpenV1(
+    /// The payload as it came, since its schema is not documented yet.
+    pub ::partner_events::__private::serde_json::Value,
+);
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::Event for DemoOpenV1 {
+    const NAME: &'static str = "demo-open-v1";
+    const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Received;
+    const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
+        1u64,
+        0u64,
+        0u64,
+    );
+    const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
+        ::partner_events::SchemaVersion::new(1u64, 0u64, 0u64),
+    ];
+    const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
+        active: ::partner_events::CatalogDate::new(2025i32, 1u8, 1u8),
+        deprecation: ::core::option::Option::None,
+        sunset: ::core::option::Option::None,
+        replaced_by: ::core::option::Option::None,
+    };
+    const OPEN_PAYLOAD: bool = true;
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::ReceivedEvent for DemoOpenV1 {}
+/**The `demo-reply-v1` event (send: the partner app sends it with `system.sendEvent`).
+
+# Catalog row
+
+| event name    | schema versions | status | active date    | deprecation date | sunset date |
+|---------------|-----------------|--------|----------------|------------------|-------------|
+| demo-reply-v1 | 1.0.0           | active | 1 January 2025 | -                | -           |
+
+# Payload
+
+Includes the fields of [`Base`].
+
+| field           | type    | presence |
+|-----------------|---------|----------|
+| `id`            | string  | required |
+| `schemaVersion` | "1.0.0" | required |
+| `text`          | string  | required |
+*/
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+pub struct DemoReplyV1 {
+    ///`id`: string, required.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    ///`schemaVersion`: "1.0.0", required.
+    #[serde(rename = "schemaVersion")]
+    pub schema_version: DemoReplyV1SchemaVersion,
+    ///`text`: string, required.
+    #[serde(rename = "text")]
+    pub text: ::std::string::String,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::Event for DemoReplyV1 {
+    const NAME: &'static str = "demo-reply-v1";
+    const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Send;
+    const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
+        1u64,
+        0u64,
+        0u64,
+    );
+    const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
+        ::partner_events::SchemaVersion::new(1u64, 0u64, 0u64),
+    ];
+    const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
+        active: ::partner_events::CatalogDate::new(2025i32, 1u8, 1u8),
+        deprecation: ::core::option::Option::None,
+        sunset: ::core::option::Option::None,
+        replaced_by: ::core::option::Option::None,
+    };
+    const OPEN_PAYLOAD: bool = false;
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::SendEvent for DemoReplyV1 {}
+///Part of the `demo-reply-v1` event's payload.
+#[allow(deprecated)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::marker::Copy,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::partner_events::__private::serde::Serialize,
+    ::partner_events::__private::serde::Deserialize,
+)]
+#[serde(crate = "::partner_events::__private::serde")]
+#[derive(::core::default::Default)]
+pub enum DemoReplyV1SchemaVersion {
+    ///`"1.0.0"`, the only value accepted.
+    #[default]
+    #[serde(rename = "1.0.0")]
+    V1_0_0,
+}
+#[automatically_derived]
+impl DemoReplyV1SchemaVersion {
+    /// The literal, as it is on the wire.
+    pub const VALUE: &'static str = "1.0.0";
+}
+///The newest schema version (2.1.0) of the `demo-ping-v2` event; see [`DemoPingV2Schema2_1_0`].
+#[allow(deprecated)]
+pub type DemoPingV2 = DemoPingV2Schema2_1_0;
+///Any received-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(deprecated)]
+#[non_exhaustive]
+pub enum Received {
+    ///`demo-ping-v1`, schema version 1.0.0.
+    #[deprecated(
+        since = "2025-06-01",
+        note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
+    )]
+    DemoPingV1(DemoPingV1),
+    ///`demo-ping-v2`, schema version 2.0.0.
+    DemoPingV2Schema2_0_0(DemoPingV2Schema2_0_0),
+    ///`demo-ping-v2`, schema version 2.1.0.
+    DemoPingV2Schema2_1_0(DemoPingV2Schema2_1_0),
+    ///`demo-open-v1`, schema version 1.0.0.
+    DemoOpenV1(DemoOpenV1),
+}
+#[automatically_derived]
+#[allow(deprecated, unreachable_code, unused_variables)]
+impl Received {
+    /// The event's wire name.
+    pub fn event_name(&self) -> &'static str {
+        match self {
+            Received::DemoPingV1(__payload) => {
+                <DemoPingV1 as ::partner_events::Event>::NAME
+            }
+            Received::DemoPingV2Schema2_0_0(__payload) => {
+                <DemoPingV2Schema2_0_0 as ::partner_events::Event>::NAME
+            }
+            Received::DemoPingV2Schema2_1_0(__payload) => {
+                <DemoPingV2Schema2_1_0 as ::partner_events::Event>::NAME
+            }
+            Received::DemoOpenV1(__payload) => {
+                <DemoOpenV1 as ::partner_events::Event>::NAME
+            }
+        }
+    }
+    /// The schema version of the payload's type.
+    pub fn schema_version(&self) -> ::partner_events::SchemaVersion {
+        match self {
+            Received::DemoPingV1(__payload) => {
+                <DemoPingV1 as ::partner_events::Event>::SCHEMA_VERSION
+            }
+            Received::DemoPingV2Schema2_0_0(__payload) => {
+                <DemoPingV2Schema2_0_0 as ::partner_events::Event>::SCHEMA_VERSION
+            }
+            Received::DemoPingV2Schema2_1_0(__payload) => {
+                <DemoPingV2Schema2_1_0 as ::partner_events::Event>::SCHEMA_VERSION
+            }
+            Received::DemoOpenV1(__payload) => {
+                <DemoOpenV1 as ::partner_events::Event>::SCHEMA_VERSION
+            }
+        }
+    }
+    /// The event's lifecycle.
+    pub fn lifecycle(&self) -> ::partner_events::Lifecycle {
+        match self {
+            Received::DemoPingV1(__payload) => {
+                <DemoPingV1 as ::partner_events::Event>::LIFECYCLE
+            }
+            Received::DemoPingV2Schema2_0_0(__payload) => {
+                <DemoPingV2Schema2_0_0 as ::partner_events::Event>::LIFECYCLE
+            }
+            Received::DemoPingV2Schema2_1_0(__payload) => {
+                <DemoPingV2Schema2_1_0 as ::partner_events::Event>::LIFECYCLE
+            }
+            Received::DemoOpenV1(__payload) => {
+                <DemoOpenV1 as ::partner_events::Event>::LIFECYCLE
+            }
+        }
+    }
+}
+#[automatically_derived]
+#[allow(deprecated, unreachable_code, unused_variables)]
+impl ::partner_events::__private::serde::Serialize for Received {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        match self {
+            Received::DemoPingV1(__payload) => {
+                ::partner_events::__private::serde::Serialize::serialize(
+                    __payload,
+                    __serializer,
+                )
+            }
+            Received::DemoPingV2Schema2_0_0(__payload) => {
+                ::partner_events::__private::serde::Serialize::serialize(
+                    __payload,
+                    __serializer,
+                )
+            }
+            Received::DemoPingV2Schema2_1_0(__payload) => {
+                ::partner_events::__private::serde::Serialize::serialize(
+                    __payload,
+                    __serializer,
+                )
+            }
+            Received::DemoOpenV1(__payload) => {
+                ::partner_events::__private::serde::Serialize::serialize(
+                    __payload,
+                    __serializer,
+                )
+            }
+        }
+    }
+}
+///The received-direction events, for decoding by name and version.
+#[doc(hidden)]
+#[allow(deprecated)]
+pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
+    ::partner_events::__private::Entry {
+        name: <DemoPingV1 as ::partner_events::Event>::NAME,
+        version: <DemoPingV1 as ::partner_events::Event>::SCHEMA_VERSION,
+        decode: |__json| ::partner_events::__private::decode_payload(
+            __json,
+            Received::DemoPingV1,
+        ),
+    },
+    ::partner_events::__private::Entry {
+        name: <DemoPingV2Schema2_0_0 as ::partner_events::Event>::NAME,
+        version: <DemoPingV2Schema2_0_0 as ::partner_events::Event>::SCHEMA_VERSION,
+        decode: |__json| ::partner_events::__private::decode_payload(
+            __json,
+            Received::DemoPingV2Schema2_0_0,
+        ),
+    },
+    ::partner_events::__private::Entry {
+        name: <DemoPingV2Schema2_1_0 as ::partner_events::Event>::NAME,
+        version: <DemoPingV2Schema2_1_0 as ::partner_events::Event>::SCHEMA_VERSION,
+        decode: |__json| ::partner_events::__private::decode_payload(
+            __json,
+            Received::DemoPingV2Schema2_1_0,
+        ),
+    },
+    ::partner_events::__private::Entry {
+        name: <DemoOpenV1 as ::partner_events::Event>::NAME,
+        version: <DemoOpenV1 as ::partner_events::Event>::SCHEMA_VERSION,
+        decode: |__json| ::partner_events::__private::decode_payload(
+            __json,
+            Received::DemoOpenV1,
+        ),
+    },
+];
+///Any send-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(deprecated)]
+#[non_exhaustive]
+pub enum Sent {
+    ///`demo-reply-v1`, schema version 1.0.0.
+    DemoReplyV1(DemoReplyV1),
+}
+#[automatically_derived]
+#[allow(deprecated, unreachable_code, unused_variables)]
+impl Sent {
+    /// The event's wire name.
+    pub fn event_name(&self) -> &'static str {
+        match self {
+            Sent::DemoReplyV1(__payload) => {
+                <DemoReplyV1 as ::partner_events::Event>::NAME
+            }
+        }
+    }
+    /// The schema version of the payload's type.
+    pub fn schema_version(&self) -> ::partner_events::SchemaVersion {
+        match self {
+            Sent::DemoReplyV1(__payload) => {
+                <DemoReplyV1 as ::partner_events::Event>::SCHEMA_VERSION
+            }
+        }
+    }
+    /// The event's lifecycle.
+    pub fn lifecycle(&self) -> ::partner_events::Lifecycle {
+        match self {
+            Sent::DemoReplyV1(__payload) => {
+                <DemoReplyV1 as ::partner_events::Event>::LIFECYCLE
+            }
+        }
+    }
+}
+#[automatically_derived]
+#[allow(deprecated, unreachable_code, unused_variables)]
+impl ::partner_events::__private::serde::Serialize for Sent {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        match self {
+            Sent::DemoReplyV1(__payload) => {
+                ::partner_events::__private::serde::Serialize::serialize(
+                    __payload,
+                    __serializer,
+                )
+            }
+        }
+    }
+}
+///The send-direction events, for decoding by name and version.
+#[doc(hidden)]
+#[allow(deprecated)]
+pub const __SENT: &[::partner_events::__private::Entry<Sent>] = &[
+    ::partner_events::__private::Entry {
+        name: <DemoReplyV1 as ::partner_events::Event>::NAME,
+        version: <DemoReplyV1 as ::partner_events::Event>::SCHEMA_VERSION,
+        decode: |__json| ::partner_events::__private::decode_payload(
+            __json,
+            Sent::DemoReplyV1,
+        ),
+    },
+];

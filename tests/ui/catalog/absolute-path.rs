@@ -1,0 +1,3 @@
+partner_events::include_catalog!("/etc/catalog.yaml");
+
+fn main() {}

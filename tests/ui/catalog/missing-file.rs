@@ -1,0 +1,3 @@
+partner_events::include_catalog!("no-such-catalog.yaml");
+
+fn main() {}

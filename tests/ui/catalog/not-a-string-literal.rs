@@ -1,0 +1,3 @@
+partner_events::include_catalog!(catalog_yaml);
+
+fn main() {}
