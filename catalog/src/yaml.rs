@@ -84,19 +84,59 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-fn position(marker: &Marker, source: &str) -> Position {
-    // yaml-rust2 counts columns from 0 in some scanner states and from 1 in others' docs; the
-    // byte offset is exact, so line and column are recomputed from it.
-    let offset = char_to_byte_offset(source, marker.index());
-    position_at(source, offset)
+/// Turns yaml-rust2's markers (which count characters) into positions, walking forward from the
+/// previous marker: markers arrive almost always in order, so a whole document costs one pass
+/// over the text instead of one pass per node.
+struct Locator<'s> {
+    source: &'s str,
+    char_index: usize,
+    position: Position,
+    /// Character index and position of the start of the current line: a block mapping's start
+    /// is marked at its first `:`, after its first key, so markers step back within a line.
+    line_start: (usize, Position),
 }
 
-/// yaml-rust2's `Marker::index` counts characters, not bytes.
-fn char_to_byte_offset(source: &str, char_index: usize) -> usize {
-    source
-        .char_indices()
-        .nth(char_index)
-        .map_or(source.len(), |(byte, _)| byte)
+impl<'s> Locator<'s> {
+    fn new(source: &'s str) -> Self {
+        let start = Position {
+            line: 1,
+            column: 1,
+            offset: 0,
+        };
+        Locator {
+            source,
+            char_index: 0,
+            position: start,
+            line_start: (0, start),
+        }
+    }
+
+    fn locate(&mut self, marker: &Marker) -> Position {
+        let target = marker.index();
+        if target < self.char_index {
+            if target >= self.line_start.0 {
+                (self.char_index, self.position) = self.line_start;
+            } else {
+                *self = Locator::new(self.source);
+            }
+        }
+        let rest = &self.source[self.position.offset..];
+        for c in rest.chars() {
+            if self.char_index == target {
+                break;
+            }
+            self.char_index += 1;
+            self.position.offset += c.len_utf8();
+            if c == '\n' {
+                self.position.line += 1;
+                self.position.column = 1;
+                self.line_start = (self.char_index, self.position);
+            } else {
+                self.position.column += 1;
+            }
+        }
+        self.position
+    }
 }
 
 /// The 1-based line and column of a byte offset.
@@ -132,16 +172,17 @@ pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
         });
     }
     let mut parser = Parser::new_from_str(source);
+    let mut locator = Locator::new(source);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut nodes = 0usize;
     let mut documents = 0usize;
     loop {
         let (event, marker) = parser.next_token().map_err(|e| SyntaxError {
-            position: position(e.marker(), source),
+            position: locator.locate(e.marker()),
             message: e.info().to_owned(),
         })?;
-        let at = position(&marker, source);
+        let at = locator.locate(&marker);
         let refuse = |message: String| {
             Err(SyntaxError {
                 position: at,
