@@ -86,6 +86,12 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             })
             .collect()
     };
+    // `match self {}` does not compile for an empty enum behind a reference; `match *self {}` does.
+    let scrutinee = if versions.is_empty() {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
     let name_arms = arms(&|ty| quote!(<#ty as #rt::Event>::NAME));
     let version_arms = arms(&|ty| quote!(<#ty as #rt::Event>::SCHEMA_VERSION));
     let lifecycle_arms = arms(&|ty| quote!(<#ty as #rt::Event>::LIFECYCLE));
@@ -96,6 +102,7 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             #rt::__private::Entry {
                 name: <#ty as #rt::Event>::NAME,
                 version: <#ty as #rt::Event>::SCHEMA_VERSION,
+                lifecycle: <#ty as #rt::Event>::LIFECYCLE,
                 decode: |__json| #rt::__private::decode_payload(__json, #enum_name::#ty),
             },
         }
@@ -117,15 +124,15 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
         impl #enum_name {
             /// The event's wire name.
             pub fn event_name(&self) -> &'static str {
-                match self { #(#name_arms)* }
+                match #scrutinee { #(#name_arms)* }
             }
             /// The schema version of the payload's type.
             pub fn schema_version(&self) -> #rt::SchemaVersion {
-                match self { #(#version_arms)* }
+                match #scrutinee { #(#version_arms)* }
             }
             /// The event's lifecycle.
             pub fn lifecycle(&self) -> #rt::Lifecycle {
-                match self { #(#lifecycle_arms)* }
+                match #scrutinee { #(#lifecycle_arms)* }
             }
         }
 
@@ -136,7 +143,7 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             where
                 __S: #rt::__private::serde::Serializer,
             {
-                match self { #(#serialize_arms)* }
+                match #scrutinee { #(#serialize_arms)* }
             }
         }
 

@@ -32,6 +32,8 @@ pub struct Entry<E> {
     pub name: &'static str,
     /// The schema version.
     pub version: crate::SchemaVersion,
+    /// The event's lifecycle.
+    pub lifecycle: crate::Lifecycle,
     /// Decodes a payload of this type, wrapped in the dispatch enum.
     pub decode: fn(&str) -> Result<E, crate::PayloadError>,
 }

@@ -1,0 +1,122 @@
+//! The command-line tool's output and exit status, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_partner-events"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The cells of every markdown table row, trimmed, with the table's heading above it.
+fn table_cells(page: &str) -> Vec<(String, Vec<String>)> {
+    let mut heading = String::new();
+    let mut rows = Vec::new();
+    for line in page.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            heading = h.to_owned();
+        } else if line.starts_with('|') && !line.starts_with("|-") {
+            let cells = line
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect();
+            rows.push((heading.clone(), cells));
+        }
+    }
+    rows
+}
+
+#[test]
+fn docs_reproduces_the_documentation_tables_cell_for_cell() {
+    let output = run(&["docs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = stdout(&output);
+    let documented = std::fs::read_to_string(root().join("tests/fixtures/events.md")).unwrap();
+    let ours = table_cells(&page);
+    let theirs = table_cells(&documented);
+    assert_eq!(theirs.len(), 2 + 32 + 2, "header rows plus 34 events");
+    for (i, (mine, doc)) in ours.iter().zip(&theirs).enumerate() {
+        assert_eq!(mine, doc, "row {i}");
+    }
+    assert_eq!(ours.len(), theirs.len());
+    // and, as it happens, the whole page is the same to the byte
+    assert_eq!(page, documented);
+}
+
+#[test]
+fn check_passes_the_repository_catalog() {
+    let output = run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "catalog.yaml: ok, 34 events, 0 warning(s)\n"
+    );
+}
+
+#[test]
+fn check_reports_every_problem_as_path_line_column_and_exits_1() {
+    let bad = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-catalog.yaml");
+    std::fs::write(
+        &bad,
+        "shapes:\n  Unused: {enum: [a]}\nevents:\n  - name: demo-ping-v1\n    direction: received\n    status: actve\n    active: 2025-01-01\n    sunset: 2026-01-01\n    payloads:\n      \"1.0.0\": {fields: {id: strin}}\n",
+    )
+    .unwrap();
+    let path = bad.to_str().unwrap();
+    let output = run(&["check", "--catalog", path]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{path}:2:3: warning: shape `Unused` is never used\n\
+             {path}:6:13: event `demo-ping-v1`: unknown status `actve`; did you mean `active`?\n\
+             {path}:8:5: event `demo-ping-v1`: a sunset date needs a deprecation date; add `deprecation: YYYY-MM-DD` before the sunset\n\
+             {path}:10:30: event `demo-ping-v1`: unknown type `strin`; did you mean `string`?\n\
+             {path}: 3 error(s), 1 warning(s)\n"
+        )
+    );
+}
+
+#[test]
+fn a_missing_catalog_is_exit_2_for_check_and_docs() {
+    for command in ["check", "docs"] {
+        let output = run(&[command, "--catalog", "does/not/exist.yaml"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).starts_with("error: cannot read catalog `does/not/exist.yaml`: "),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn bad_arguments_are_refused_with_usage() {
+    let output = run(&["check", "--catlog", "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unexpected argument '--catlog'"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("tip: a similar argument exists: '--catalog'"),
+        "{}",
+        stderr(&output)
+    );
+}
