@@ -132,8 +132,7 @@ impl Diagnostics {
 
     /// All diagnostics, ordered by position so output is stable.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items
-            .sort_by(|a, b| (a.position, a.severity).cmp(&(b.position, b.severity)));
+        self.items.sort_by_key(|d| (d.position, d.severity));
         self.items
     }
 }

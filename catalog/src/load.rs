@@ -436,7 +436,7 @@ impl<'d> Loader<'d> {
         self.check_dates(&keys, active, deprecation.flatten(), sunset.flatten());
         let versions = self
             .required(&keys, "payloads", "an event")
-            .and_then(|n| self.versions(n, name.as_deref()));
+            .and_then(|n| self.versions(n));
         Some(Event {
             name: name?,
             direction: direction?,
@@ -508,7 +508,7 @@ impl<'d> Loader<'d> {
         }
     }
 
-    fn versions(&mut self, node: &Node, _event: Option<&str>) -> Option<Vec<Version>> {
+    fn versions(&mut self, node: &Node) -> Option<Vec<Version>> {
         let Value::Mapping(entries) = &node.value else {
             self.error(
                 node.position,
@@ -972,10 +972,9 @@ impl<'d> Loader<'d> {
             }
         }
         // Inline objects inside shapes, then events.
-        let shapes = catalog.shapes.clone();
         for shape in catalog.shapes.values_mut() {
             let mut ty = std::mem::replace(&mut shape.ty, Type::Json);
-            self.resolve_nested(&mut ty, &resolved, &shapes, true);
+            self.resolve_nested(&mut ty, &resolved, true);
             shape.ty = ty;
         }
         for event in &mut catalog.events {
@@ -984,7 +983,7 @@ impl<'d> Loader<'d> {
                 if let Payload::Object(object) = &mut version.payload {
                     self.resolve_object(object, &resolved);
                     for field in &mut object.fields {
-                        self.resolve_nested(&mut field.ty, &resolved, &shapes, false);
+                        self.resolve_nested(&mut field.ty, &resolved, false);
                     }
                 }
             }
@@ -1077,7 +1076,6 @@ impl<'d> Loader<'d> {
         &mut self,
         ty: &mut Type,
         resolved: &BTreeMap<String, Object>,
-        shapes: &BTreeMap<String, Shape>,
         is_shape_root: bool,
     ) {
         match ty {
@@ -1086,15 +1084,13 @@ impl<'d> Loader<'d> {
                     self.resolve_object(object, resolved);
                 }
                 for field in &mut object.fields {
-                    self.resolve_nested(&mut field.ty, resolved, shapes, false);
+                    self.resolve_nested(&mut field.ty, resolved, false);
                 }
             }
-            Type::Array(inner) | Type::Map(inner) => {
-                self.resolve_nested(inner, resolved, shapes, false)
-            }
+            Type::Array(inner) | Type::Map(inner) => self.resolve_nested(inner, resolved, false),
             Type::Union(variants) => {
                 for variant in variants {
-                    self.resolve_nested(variant, resolved, shapes, false);
+                    self.resolve_nested(variant, resolved, false);
                 }
             }
             _ => {}

@@ -115,8 +115,8 @@ fn deprecated_events_carry_their_lifecycle() {
             replaced_by: Some("demo-ping-v2")
         }
     );
-    assert!(!DemoPingV1::OPEN_PAYLOAD);
-    assert!(DemoOpenV1::OPEN_PAYLOAD);
+    const { assert!(!DemoPingV1::OPEN_PAYLOAD) };
+    const { assert!(DemoOpenV1::OPEN_PAYLOAD) };
 }
 
 #[test]

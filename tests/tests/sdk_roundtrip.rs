@@ -221,34 +221,23 @@ fn extra_keys_in(ty: &SdkType, value: &Value) -> Value {
 
 // ---- the generated types, by name --------------------------------------------------------------
 
-enum Decoded {
-    Received(Received),
-    Sent(Sent),
-}
-
 fn entry<'a, E>(table: &'a [Entry<E>], name: &str) -> Option<&'a Entry<E>> {
     table.iter().find(|e| e.name == name)
 }
 
 fn decode(name: &str, payload: &Value) -> Result<Value, PayloadError> {
     let text = payload.to_string();
-    let decoded = if let Some(entry) = entry(__RECEIVED, name) {
-        (entry.decode)(&text).map(Decoded::Received)?
+    if let Some(entry) = entry(__RECEIVED, name) {
+        let event: Received = (entry.decode)(&text)?;
+        assert_eq!(event.event_name(), name);
+        Ok(serde_json::to_value(&event).unwrap())
     } else if let Some(entry) = entry(__SENT, name) {
-        (entry.decode)(&text).map(Decoded::Sent)?
+        let event: Sent = (entry.decode)(&text)?;
+        assert_eq!(event.event_name(), name);
+        Ok(serde_json::to_value(&event).unwrap())
     } else {
         panic!("no generated type for {name}")
-    };
-    Ok(match decoded {
-        Decoded::Received(event) => {
-            assert_eq!(event.event_name(), name);
-            serde_json::to_value(&event).unwrap()
-        }
-        Decoded::Sent(event) => {
-            assert_eq!(event.event_name(), name);
-            serde_json::to_value(&event).unwrap()
-        }
-    })
+    }
 }
 
 // ---- the tests ---------------------------------------------------------------------------------

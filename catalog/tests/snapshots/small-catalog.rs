@@ -95,6 +95,7 @@ Includes the fields of [`Base`].
 | `direction`     | Direction         | required |
 | `type`          | one of "a-b", "c" | required |
 */
+#[allow(clippy::deprecated_semver)]
 #[deprecated(
     since = "2025-06-01",
     note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
@@ -524,6 +525,7 @@ pub type DemoPingV2 = DemoPingV2Schema2_1_0;
 #[non_exhaustive]
 pub enum Received {
     ///`demo-ping-v1`, schema version 1.0.0.
+    #[allow(clippy::deprecated_semver)]
     #[deprecated(
         since = "2025-06-01",
         note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
@@ -636,6 +638,7 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
     ::partner_events::__private::Entry {
         name: <DemoPingV1 as ::partner_events::Event>::NAME,
         version: <DemoPingV1 as ::partner_events::Event>::SCHEMA_VERSION,
+        lifecycle: <DemoPingV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
             Received::DemoPingV1,
@@ -644,6 +647,7 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
     ::partner_events::__private::Entry {
         name: <DemoPingV2Schema2_0_0 as ::partner_events::Event>::NAME,
         version: <DemoPingV2Schema2_0_0 as ::partner_events::Event>::SCHEMA_VERSION,
+        lifecycle: <DemoPingV2Schema2_0_0 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
             Received::DemoPingV2Schema2_0_0,
@@ -652,6 +656,7 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
     ::partner_events::__private::Entry {
         name: <DemoPingV2Schema2_1_0 as ::partner_events::Event>::NAME,
         version: <DemoPingV2Schema2_1_0 as ::partner_events::Event>::SCHEMA_VERSION,
+        lifecycle: <DemoPingV2Schema2_1_0 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
             Received::DemoPingV2Schema2_1_0,
@@ -660,6 +665,7 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
     ::partner_events::__private::Entry {
         name: <DemoOpenV1 as ::partner_events::Event>::NAME,
         version: <DemoOpenV1 as ::partner_events::Event>::SCHEMA_VERSION,
+        lifecycle: <DemoOpenV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
             Received::DemoOpenV1,
@@ -729,6 +735,7 @@ pub const __SENT: &[::partner_events::__private::Entry<Sent>] = &[
     ::partner_events::__private::Entry {
         name: <DemoReplyV1 as ::partner_events::Event>::NAME,
         version: <DemoReplyV1 as ::partner_events::Event>::SCHEMA_VERSION,
+        lifecycle: <DemoReplyV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
             Sent::DemoReplyV1,
