@@ -50,7 +50,74 @@ pub fn expand(catalog: &Catalog, options: &Options) -> TokenStream {
     }
     items.extend(dispatch_enum(catalog, Direction::Received, rt));
     items.extend(dispatch_enum(catalog, Direction::Send, rt));
+    items.extend(catalog_impl(catalog, rt));
     items
+}
+
+/// Whether a payload type checks its own schema version on read (a `schemaVersion` field that is
+/// the literal version), so that decoding it successfully proves the version matched.
+fn checks_own_version(version: &Version) -> bool {
+    let Payload::Object(object) = &version.payload else {
+        return false;
+    };
+    object.fields.iter().any(|field| {
+        field.wire_name == "schemaVersion"
+            && !field.optional
+            && !field.nullable
+            && field.ty == crate::model::Type::Literal(version.version.to_string())
+    })
+}
+
+/// `Catalog`: the catalog as a type, which `partner_events::Decoder` is generic over.
+fn catalog_impl(catalog: &Catalog, rt: &TokenStream) -> TokenStream {
+    // The one-pass decoder reads a received payload straight into its newest type when that type
+    // checks its own `schemaVersion` literal; anything else is captured raw and classified after.
+    let fast_arms = catalog.events_of(Direction::Received).filter_map(|event| {
+        let newest = event.newest();
+        if !checks_own_version(newest) {
+            return None;
+        }
+        let name = &event.name;
+        let ty = ident(&naming::version_type_name(event, &newest.version));
+        Some(quote! {
+            #name => <#ty as #rt::__private::serde::Deserialize>::deserialize(__deserializer)
+                .map(|__payload| #rt::__private::FastPayload::Typed(Received::#ty(__payload))),
+        })
+    });
+    quote! {
+        /// This catalog as a type: what [`partner_events::Decoder`] decodes with.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::default::Default)]
+        pub struct Catalog;
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl #rt::EventCatalog for Catalog {
+            type Received = Received;
+            type Sent = Sent;
+
+            fn received() -> &'static [#rt::__private::Entry<Received>] {
+                __RECEIVED
+            }
+
+            fn sent() -> &'static [#rt::__private::Entry<Sent>] {
+                __SENT
+            }
+
+            fn deserialize_received_fast<'de, __D>(
+                __name: &str,
+                __deserializer: __D,
+            ) -> ::core::result::Result<#rt::__private::FastPayload<'de, Received>, __D::Error>
+            where
+                __D: #rt::__private::serde::Deserializer<'de>,
+            {
+                match __name {
+                    #(#fast_arms)*
+                    _ => <&'de #rt::__private::serde_json::value::RawValue as #rt::__private::serde::Deserialize>::deserialize(__deserializer)
+                        .map(#rt::__private::FastPayload::Raw),
+                }
+            }
+        }
+    }
 }
 
 /// `Received` (or `Sent`): one variant per event and schema version of a direction, and the
@@ -133,6 +200,19 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             /// The event's lifecycle.
             pub fn lifecycle(&self) -> #rt::Lifecycle {
                 match #scrutinee { #(#lifecycle_arms)* }
+            }
+        }
+
+        #[automatically_derived]
+        impl #rt::AnyEvent for #enum_name {
+            fn event_name(&self) -> &'static str {
+                #enum_name::event_name(self)
+            }
+            fn schema_version(&self) -> #rt::SchemaVersion {
+                #enum_name::schema_version(self)
+            }
+            fn lifecycle(&self) -> #rt::Lifecycle {
+                #enum_name::lifecycle(self)
             }
         }
 

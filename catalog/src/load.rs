@@ -52,7 +52,7 @@ const TYPE_WORDS: &[&str] = &[
     "string", "number", "boolean", "json", "object", "array", "map",
 ];
 /// Names the code generator adds next to the catalog's types.
-pub const RESERVED_TYPE_NAMES: &[&str] = &["Received", "Sent"];
+pub const RESERVED_TYPE_NAMES: &[&str] = &["Received", "Sent", "Catalog"];
 
 /// Parses and validates catalog text.
 pub fn load_str(source: &str) -> Loaded {

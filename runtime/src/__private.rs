@@ -51,3 +51,11 @@ where
         .map_err(crate::PayloadError::from_json_error)?;
     Ok(wrap(value))
 }
+
+/// What the one-pass decoder got for a payload: the typed event, or the raw text to classify.
+pub enum FastPayload<'de, R> {
+    /// Decoded with the event's newest type, whose literal `schemaVersion` matched.
+    Typed(R),
+    /// Not decoded in the first pass.
+    Raw(&'de serde_json::value::RawValue),
+}

@@ -85,5 +85,22 @@ pub trait Event {
 /// An event the 8x8 host sends to the partner app.
 pub trait ReceivedEvent: Event {}
 
-/// An event the partner app sends with `system.sendEvent`.
+/// An event the partner app sends with `system.sendEvent`: only these can be passed to
+/// [`send_request`](crate::send_request) and [`send_event_args`](crate::send_event_args).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent: it is not a send-direction event of the catalog",
+    label = "not an event of the catalog's \"Send\" table",
+    note = "partners send only the events the documentation lists under \"Send\" (e.g. `AwChatMessageReceivedV1`); received events come from the host"
+)]
 pub trait SendEvent: Event {}
+
+/// Any one event of a catalog, whichever it is: implemented by the generated `Received` and
+/// `Sent` enums.
+pub trait AnyEvent {
+    /// The event's wire name.
+    fn event_name(&self) -> &'static str;
+    /// The schema version of the payload's type.
+    fn schema_version(&self) -> SchemaVersion;
+    /// The event's lifecycle.
+    fn lifecycle(&self) -> Lifecycle;
+}

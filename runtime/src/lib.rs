@@ -19,12 +19,23 @@
 // Lets the generated code name this crate `::partner_events` here as in users' crates.
 extern crate self as partner_events;
 
+mod catalog;
+mod decode;
 mod error;
 mod event;
+mod get_events;
 mod lifecycle;
+mod send;
 
+pub use catalog::EventCatalog;
+pub use decode::{
+    decode, decode_slice, DecodeError, DecodedEvent, Decoder, Message, NonEvent, SunsetPolicy,
+    VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
+};
 pub use error::PayloadError;
-pub use event::{Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
+pub use get_events::{EventsReport, GetEventsResponse};
+pub use send::{send_event_args, send_request};
+pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
 pub use partner_events_macros::include_catalog;
 

@@ -39,6 +39,30 @@ impl CatalogDate {
             .then_some(CatalogDate::new(year, month, day))
     }
 
+    /// Today's date in UTC, from the system clock.
+    pub fn today_utc() -> Self {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64);
+        CatalogDate::from_days_since_epoch(seconds.div_euclid(86_400))
+    }
+
+    /// The date `days` after 1970-01-01 (before, when negative).
+    pub const fn from_days_since_epoch(days: i64) -> Self {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let day_of_era = z - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (year_of_era + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
+        CatalogDate::new(year, month, day)
+    }
+
     /// Days since 1970-01-01 (negative before), for day arithmetic.
     pub const fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.
@@ -169,6 +193,14 @@ mod tests {
         assert_eq!(CatalogDate::parse("2025-13-01"), None);
         assert_eq!(CatalogDate::parse("2025-1-01"), None);
         assert_eq!(CatalogDate::new(1970, 1, 1).days_since_epoch(), 0);
+        for date in [
+            CatalogDate::new(1970, 1, 1),
+            CatalogDate::new(2024, 2, 29),
+            CatalogDate::new(2026, 12, 8),
+            CatalogDate::new(1969, 12, 31),
+        ] {
+            assert_eq!(CatalogDate::from_days_since_epoch(date.days_since_epoch()), date);
+        }
         assert_eq!(
             CatalogDate::new(2026, 12, 8).days_since_epoch()
                 - CatalogDate::new(2026, 11, 25).days_since_epoch(),

@@ -12,4 +12,5 @@ fn ui() {
     cases.pass("ui/pass/*.rs");
     cases.compile_fail("ui/deprecation/*.rs");
     cases.compile_fail("ui/catalog/*.rs");
+    cases.compile_fail("ui/send/*.rs");
 }
