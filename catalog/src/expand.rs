@@ -162,6 +162,10 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
     let name_arms = arms(&|ty| quote!(<#ty as #rt::Event>::NAME));
     let version_arms = arms(&|ty| quote!(<#ty as #rt::Event>::SCHEMA_VERSION));
     let lifecycle_arms = arms(&|ty| quote!(<#ty as #rt::Event>::LIFECYCLE));
+    let type_name_arms = arms(&|ty| {
+        let name = ty.to_string();
+        quote!(#name)
+    });
     let serialize_arms =
         arms(&|_| quote!(#rt::__private::serde::Serialize::serialize(__payload, __serializer)));
     let entries = versions.iter().map(|(_, _, ty)| {
@@ -201,6 +205,10 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             pub fn lifecycle(&self) -> #rt::Lifecycle {
                 match #scrutinee { #(#lifecycle_arms)* }
             }
+            /// The name of the payload's generated Rust type.
+            pub fn type_name(&self) -> &'static str {
+                match #scrutinee { #(#type_name_arms)* }
+            }
         }
 
         #[automatically_derived]
@@ -213,6 +221,9 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             }
             fn lifecycle(&self) -> #rt::Lifecycle {
                 #enum_name::lifecycle(self)
+            }
+            fn type_name(&self) -> &'static str {
+                #enum_name::type_name(self)
             }
         }
 

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use partner_events::{CatalogDate, Decoder, SunsetPolicy};
 use partner_events_catalog::{Catalog, Severity};
+
+mod decode;
 
 /// Exit status when the catalog has problems.
 const EXIT_PROBLEMS: u8 = 1;
@@ -31,6 +34,22 @@ enum Command {
     Check(CatalogArg),
     /// Print the documentation page (the "Received" and "Send" tables) from the catalog.
     Docs(CatalogArg),
+    /// Decode SDK messages, one JSON message per line, with the catalog compiled into this tool;
+    /// print one JSON report per line. Exit status is non-zero only if the input is unreadable.
+    Decode(DecodeArgs),
+}
+
+#[derive(clap::Args)]
+struct DecodeArgs {
+    /// The file of messages, or `-` (the default) for standard input.
+    #[arg(default_value = "-")]
+    input: PathBuf,
+    /// Judge lifecycles on this date (YYYY-MM-DD) instead of today (UTC).
+    #[arg(long, value_parser = decode::parse_date)]
+    as_of: Option<CatalogDate>,
+    /// What to do with events past their sunset: accept, flag or reject.
+    #[arg(long, default_value = "flag", value_parser = decode::parse_sunset_policy)]
+    sunset: SunsetPolicy,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +75,30 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Decode(args) => decode_command(&args),
+    }
+}
+
+fn decode_command(args: &DecodeArgs) -> ExitCode {
+    let mut decoder = Decoder::new().sunset_policy(args.sunset);
+    if let Some(date) = args.as_of {
+        decoder = decoder.as_of(date);
+    }
+    let stdout = std::io::stdout().lock();
+    let result = if args.input.as_os_str() == "-" {
+        decode::decode_lines(&decoder, std::io::stdin().lock(), stdout)
+    } else {
+        match std::fs::File::open(&args.input) {
+            Ok(file) => decode::decode_lines(&decoder, std::io::BufReader::new(file), stdout),
+            Err(error) => Err(error),
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: cannot read `{}`: {error}", args.input.display());
+            ExitCode::from(EXIT_UNREADABLE)
+        }
     }
 }
 

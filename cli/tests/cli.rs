@@ -120,3 +120,95 @@ fn bad_arguments_are_refused_with_usage() {
         stderr(&output)
     );
 }
+
+#[test]
+fn decode_reports_one_json_object_per_line_and_never_crashes_on_bad_lines() {
+    let output = run(&[
+        "decode",
+        "examples/sample-messages.jsonl",
+        "--as-of",
+        "2026-11-25",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let reports: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let outcomes: Vec<&str> = reports
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "ok",
+            "ok",
+            "ok",
+            "ok",
+            "ok",
+            "newer_compatible",
+            "unknown_event",
+            "unknown_version",
+            "not_event",
+            "not_event",
+            "invalid",
+            "invalid"
+        ]
+    );
+    for (i, report) in reports.iter().enumerate() {
+        assert_eq!(report["line"], i + 1);
+    }
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[2],
+        r#"{"line":3,"outcome":"ok","event":"aw-interaction-focus-v1","schema_version":"1.0.0","type":"AwInteractionFocusV1","lifecycle":{"replaced_by":"aw-interaction-focus-v2","status":"deprecated","sunset":"2026-12-08"},"error":null}"#
+    );
+    assert_eq!(
+        lines[5],
+        r#"{"line":6,"outcome":"newer_compatible","event":"aw-interaction-mute-v1","schema_version":"1.3.0","type":"AwInteractionMuteV1","lifecycle":{"status":"active"},"error":null}"#
+    );
+    assert_eq!(
+        lines[10],
+        r#"{"line":11,"outcome":"invalid","event":"aw-chat-message-sent-v1","schema_version":"1.0.0","type":null,"lifecycle":null,"error":"`aw-chat-message-sent-v1` 1.0.0 payload refused at `message.timestamp`: invalid type: string \"late\", expected a JSON number"}"#
+    );
+    assert_eq!(
+        lines[11],
+        r#"{"line":12,"outcome":"invalid","event":null,"schema_version":null,"type":null,"lifecycle":null,"error":"not JSON: expected ident at line 1 column 2"}"#
+    );
+}
+
+#[test]
+fn decode_reads_standard_input_and_applies_the_sunset_policy() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_partner-events"))
+        .args(["decode", "-", "--as-of", "2027-01-01", "--sunset", "reject"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"type\":\"event\",\"message\":{\"eventName\":\"aw-interaction-focus-v1\",\"value\":{\"interactionId\":\"i\",\"schemaVersion\":\"1.0.0\"}}}\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "{\"line\":1,\"outcome\":\"invalid\",\"event\":\"aw-interaction-focus-v1\",\"schema_version\":null,\"type\":null,\"lifecycle\":null,\"error\":\"`aw-interaction-focus-v1` was sunset on 2026-12-08; use `aw-interaction-focus-v2`\"}\n"
+    );
+}
+
+#[test]
+fn decode_fails_only_when_the_input_cannot_be_read() {
+    let output = run(&["decode", "no/such/messages.jsonl"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("error: cannot read `no/such/messages.jsonl`: "));
+    let output = run(&["decode", "--sunset", "sometimes"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`sometimes` is not a sunset policy; use accept, flag or reject")
+    );
+}

@@ -357,11 +357,11 @@ impl<C: EventCatalog> Decoder<C> {
             Err(error) => {
                 let valid = &json[..error.valid_up_to()];
                 let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                let line_start = valid
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1);
-                let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let column = String::from_utf8_lossy(&valid[line_start..])
+                    .chars()
+                    .count()
+                    + 1;
                 Err(DecodeError::Json {
                     line,
                     column,
@@ -798,13 +798,14 @@ fn json_kind(json: &str) -> &'static str {
     }
 }
 
-fn required_string<'a>(
-    raw: Option<&'a RawValue>,
-    what: &str,
-) -> Result<Cow<'a, str>, DecodeError> {
+fn required_string<'a>(raw: Option<&'a RawValue>, what: &str) -> Result<Cow<'a, str>, DecodeError> {
     let raw = raw.ok_or_else(|| not_sdk(format!("{what} is missing")))?;
-    serde_json::from_str::<Cow<'a, str>>(raw.get())
-        .map_err(|_| not_sdk(format!("{what} must be a string, not {}", json_kind(raw.get()))))
+    serde_json::from_str::<Cow<'a, str>>(raw.get()).map_err(|_| {
+        not_sdk(format!(
+            "{what} must be a string, not {}",
+            json_kind(raw.get())
+        ))
+    })
 }
 
 fn optional_string(raw: Option<&RawValue>, what: &str) -> Result<Option<String>, DecodeError> {

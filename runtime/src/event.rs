@@ -103,4 +103,6 @@ pub trait AnyEvent {
     fn schema_version(&self) -> SchemaVersion;
     /// The event's lifecycle.
     fn lifecycle(&self) -> Lifecycle;
+    /// The name of the payload's generated Rust type, e.g. `"AwInteractionHoldV1"`.
+    fn type_name(&self) -> &'static str;
 }

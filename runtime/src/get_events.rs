@@ -43,20 +43,20 @@ impl GetEventsResponse {
         let Ok(response) = serde_json::from_str::<ResponseMessage<'_>>(message) else {
             return Ok(None);
         };
-        if response.request != Some("getEvents") || response.namespace.is_some_and(|n| n != "system")
+        if response.request != Some("getEvents")
+            || response.namespace.is_some_and(|n| n != "system")
         {
             return Ok(None);
         }
         let value = response.value.ok_or_else(|| DecodeError::InvalidResponse {
             reason: "`message.value` is missing".into(),
         })?;
-        let events = serde_json::from_str(value.get()).map_err(|error| {
-            DecodeError::InvalidResponse {
+        let events =
+            serde_json::from_str(value.get()).map_err(|error| DecodeError::InvalidResponse {
                 reason: format!(
                     "`message.value` must map event names to lists of schema versions ({error})"
                 ),
-            }
-        })?;
+            })?;
         Ok(Some(GetEventsResponse { events }))
     }
 

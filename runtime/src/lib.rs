@@ -33,11 +33,11 @@ pub use decode::{
     VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
 pub use error::PayloadError;
-pub use get_events::{EventsReport, GetEventsResponse};
-pub use send::{send_event_args, send_request};
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
+pub use get_events::{EventsReport, GetEventsResponse};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
 pub use partner_events_macros::include_catalog;
+pub use send::{send_event_args, send_request};
 
 /// The catalog's events and shapes, generated from `catalog.yaml`.
 ///

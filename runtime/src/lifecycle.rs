@@ -199,7 +199,10 @@ mod tests {
             CatalogDate::new(2026, 12, 8),
             CatalogDate::new(1969, 12, 31),
         ] {
-            assert_eq!(CatalogDate::from_days_since_epoch(date.days_since_epoch()), date);
+            assert_eq!(
+                CatalogDate::from_days_since_epoch(date.days_since_epoch()),
+                date
+            );
         }
         assert_eq!(
             CatalogDate::new(2026, 12, 8).days_since_epoch()

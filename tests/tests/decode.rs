@@ -70,7 +70,8 @@ fn same_major_newer_minor_decodes_with_the_newest_known_schema_and_is_marked() {
 
 #[test]
 fn unknown_major_keeps_name_version_and_raw_payload() {
-    let payload = r#"{"interactionId": "int-1",  "schemaVersion":"2.0.0", "new": [1.50, {"x":null}]}"#;
+    let payload =
+        r#"{"interactionId": "int-1",  "schemaVersion":"2.0.0", "new": [1.50, {"x":null}]}"#;
     let message = format!(
         r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"aw-interaction-hold-v1","value":{payload}}}}}"#
     );
@@ -121,7 +122,11 @@ fn payload_without_schema_version_falls_back_to_the_envelope() {
     assert_eq!(event.version_source, VersionSource::Envelope);
     assert_eq!(event.version, VersionMatch::Exact);
     // an envelope with another major: unknown version, nothing lost
-    let message = message.replacen("\"schemaVersion\":\"1.0.0\"", "\"schemaVersion\":\"3.0.0\"", 1);
+    let message = message.replacen(
+        "\"schemaVersion\":\"1.0.0\"",
+        "\"schemaVersion\":\"3.0.0\"",
+        1,
+    );
     assert!(matches!(
         decode(&message).unwrap(),
         Message::UnknownVersion { schema_version, .. } if schema_version == "3.0.0"
@@ -149,21 +154,34 @@ fn get_events_response_is_parsed_and_compared_with_the_catalog() {
     let Message::NotEvent(non_event) = decode(text).unwrap() else {
         panic!("a response is not an event")
     };
-    let response = non_event.get_events.expect("the getEvents response is parsed");
-    assert_eq!(response.events["aw-interaction-hold-v1"], ["1.0.0", "9.0.0"]);
+    let response = non_event
+        .get_events
+        .expect("the getEvents response is parsed");
+    assert_eq!(
+        response.events["aw-interaction-hold-v1"],
+        ["1.0.0", "9.0.0"]
+    );
     let report = response.report::<partner_events::events::Catalog>();
     assert_eq!(report.received.len(), 8);
     assert_eq!(
         report.received["aw-interaction-mute-v1"],
         [SchemaVersion::new(1, 0, 0)]
     );
-    assert_eq!(report.unknown_events["aw-interaction-transfer-v1"], ["1.0.0"]);
+    assert_eq!(
+        report.unknown_events["aw-interaction-transfer-v1"],
+        ["1.0.0"]
+    );
     assert_eq!(report.unknown_versions["aw-interaction-hold-v1"], ["9.0.0"]);
-    assert!(report.not_offered.contains(&"mashell-voice-phone-offered-cc-event-v1"));
+    assert!(report
+        .not_offered
+        .contains(&"mashell-voice-phone-offered-cc-event-v1"));
     assert!(!report.not_offered.contains(&"aw-interaction-hold-v1"));
 
     let bad = r#"{"type":"response","message":{"namespace":"system","request":"getEvents","value":["aw-interaction-hold-v1"]}}"#;
-    assert!(matches!(decode(bad), Err(DecodeError::InvalidResponse { .. })));
+    assert!(matches!(
+        decode(bad),
+        Err(DecodeError::InvalidResponse { .. })
+    ));
 }
 
 #[test]
@@ -177,7 +195,10 @@ fn not_json_gives_line_and_column() {
             message: "EOF while parsing an object".into()
         }
     );
-    assert_eq!(error.to_string(), "not JSON: EOF while parsing an object at line 4 column 1");
+    assert_eq!(
+        error.to_string(),
+        "not JSON: EOF while parsing an object at line 4 column 1"
+    );
     let error = decode_slice(b"{\"type\":\"ev\xffent\"}").unwrap_err();
     assert_eq!(
         error,
@@ -195,15 +216,27 @@ fn not_an_sdk_message() {
         DecodeError::NotSdkMessage { reason } => reason,
         other => panic!("{other:?}"),
     };
-    assert_eq!(reason("[1,2]"), "an SDK message is a JSON object with `type` and `message`, not an array");
+    assert_eq!(
+        reason("[1,2]"),
+        "an SDK message is a JSON object with `type` and `message`, not an array"
+    );
     assert_eq!(reason(r#"{"message":{}}"#), "`type` is missing");
-    assert_eq!(reason(r#"{"type":7,"message":{}}"#), "`type` must be a string, not a number");
-    assert_eq!(reason(r#"{"type":"event"}"#), "the envelope has no `message`");
+    assert_eq!(
+        reason(r#"{"type":7,"message":{}}"#),
+        "`type` must be a string, not a number"
+    );
+    assert_eq!(
+        reason(r#"{"type":"event"}"#),
+        "the envelope has no `message`"
+    );
     assert_eq!(
         reason(r#"{"type":"event","message":"hold"}"#),
         "the `message` of an event is an object with `eventName` and `value`, not a string"
     );
-    assert_eq!(reason(r#"{"type":"event","message":{"value":{}}}"#), "`message.eventName` is missing");
+    assert_eq!(
+        reason(r#"{"type":"event","message":{"value":{}}}"#),
+        "`message.eventName` is missing"
+    );
     assert_eq!(
         reason(r#"{"type":"event","message":{"eventName":"aw-interaction-hold-v1"}}"#),
         "the event message has no `value`"
@@ -240,15 +273,26 @@ fn a_payload_that_breaks_its_schema_names_event_version_and_path() {
 #[test]
 fn deep_nesting_and_large_inputs_are_refused_cleanly() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(matches!(decode(&deep), Err(DecodeError::NotSdkMessage { .. })));
+    assert!(matches!(
+        decode(&deep),
+        Err(DecodeError::NotSdkMessage { .. })
+    ));
     // deep nesting where a typed payload is read hits serde_json's recursion limit
     let nested = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
-    let deep_payload = envelope("aw-interaction-hold-v1", json!({"interactionId": "X", "schemaVersion": "1.0.0"}))
-        .replace("\"X\"", &nested);
-    assert!(matches!(decode(&deep_payload), Err(DecodeError::InvalidPayload { .. })));
+    let deep_payload = envelope(
+        "aw-interaction-hold-v1",
+        json!({"interactionId": "X", "schemaVersion": "1.0.0"}),
+    )
+    .replace("\"X\"", &nested);
+    assert!(matches!(
+        decode(&deep_payload),
+        Err(DecodeError::InvalidPayload { .. })
+    ));
     // where the payload is only kept, it is skipped without recursion, and kept
     let unknown = envelope("aw-brand-new-v1", json!("X")).replace("\"X\"", &nested);
-    assert!(matches!(decode(&unknown), Ok(Message::UnknownEvent { payload, .. }) if payload.get() == nested));
+    assert!(
+        matches!(decode(&unknown), Ok(Message::UnknownEvent { payload, .. }) if payload.get() == nested)
+    );
     let decoder = Decoder::new().max_message_bytes(64);
     assert_eq!(
         decoder.decode(&hold("1.0.0")).unwrap_err(),
@@ -269,7 +313,10 @@ fn focus_v1() -> String {
 #[test]
 fn lifecycle_is_reported_for_the_decoders_date() {
     let on = |date| decoded(Decoder::new().as_of(date).decode(&focus_v1()).unwrap());
-    assert_eq!(on(CatalogDate::new(2025, 5, 1)).lifecycle, LifecycleStatus::Active);
+    assert_eq!(
+        on(CatalogDate::new(2025, 5, 1)).lifecycle,
+        LifecycleStatus::Active
+    );
     assert_eq!(
         on(CatalogDate::new(2026, 11, 25)).lifecycle,
         LifecycleStatus::Deprecated {

@@ -592,6 +592,30 @@ impl Received {
             }
         }
     }
+    /// The name of the payload's generated Rust type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Received::DemoPingV1(__payload) => "DemoPingV1",
+            Received::DemoPingV2Schema2_0_0(__payload) => "DemoPingV2Schema2_0_0",
+            Received::DemoPingV2Schema2_1_0(__payload) => "DemoPingV2Schema2_1_0",
+            Received::DemoOpenV1(__payload) => "DemoOpenV1",
+        }
+    }
+}
+#[automatically_derived]
+impl ::partner_events::AnyEvent for Received {
+    fn event_name(&self) -> &'static str {
+        Received::event_name(self)
+    }
+    fn schema_version(&self) -> ::partner_events::SchemaVersion {
+        Received::schema_version(self)
+    }
+    fn lifecycle(&self) -> ::partner_events::Lifecycle {
+        Received::lifecycle(self)
+    }
+    fn type_name(&self) -> &'static str {
+        Received::type_name(self)
+    }
 }
 #[automatically_derived]
 #[allow(deprecated, unreachable_code, unused_variables)]
@@ -707,6 +731,27 @@ impl Sent {
             }
         }
     }
+    /// The name of the payload's generated Rust type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Sent::DemoReplyV1(__payload) => "DemoReplyV1",
+        }
+    }
+}
+#[automatically_derived]
+impl ::partner_events::AnyEvent for Sent {
+    fn event_name(&self) -> &'static str {
+        Sent::event_name(self)
+    }
+    fn schema_version(&self) -> ::partner_events::SchemaVersion {
+        Sent::schema_version(self)
+    }
+    fn lifecycle(&self) -> ::partner_events::Lifecycle {
+        Sent::lifecycle(self)
+    }
+    fn type_name(&self) -> &'static str {
+        Sent::type_name(self)
+    }
 }
 #[automatically_derived]
 #[allow(deprecated, unreachable_code, unused_variables)]
@@ -742,3 +787,50 @@ pub const __SENT: &[::partner_events::__private::Entry<Sent>] = &[
         ),
     },
 ];
+/// This catalog as a type: what [`partner_events::Decoder`] decodes with.
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::default::Default
+)]
+pub struct Catalog;
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::EventCatalog for Catalog {
+    type Received = Received;
+    type Sent = Sent;
+    fn received() -> &'static [::partner_events::__private::Entry<Received>] {
+        __RECEIVED
+    }
+    fn sent() -> &'static [::partner_events::__private::Entry<Sent>] {
+        __SENT
+    }
+    fn deserialize_received_fast<'de, __D>(
+        __name: &str,
+        __deserializer: __D,
+    ) -> ::core::result::Result<
+        ::partner_events::__private::FastPayload<'de, Received>,
+        __D::Error,
+    >
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        match __name {
+            "demo-ping-v1" => {
+                <DemoPingV1 as ::partner_events::__private::serde::Deserialize>::deserialize(
+                        __deserializer,
+                    )
+                    .map(|__payload| ::partner_events::__private::FastPayload::Typed(
+                        Received::DemoPingV1(__payload),
+                    ))
+            }
+            _ => {
+                <&'de ::partner_events::__private::serde_json::value::RawValue as ::partner_events::__private::serde::Deserialize>::deserialize(
+                        __deserializer,
+                    )
+                    .map(::partner_events::__private::FastPayload::Raw)
+            }
+        }
+    }
+}
