@@ -21,6 +21,18 @@ use crate::{
     SchemaVersion,
 };
 
+/// The envelope's `schemaVersion` as sent. Shared, not allocated, for the one value the SDK sends
+/// today (`"1.0.0"`).
+pub type EnvelopeVersion = Cow<'static, str>;
+
+fn share_envelope_version(text: Cow<'_, str>) -> EnvelopeVersion {
+    if text == "1.0.0" {
+        Cow::Borrowed("1.0.0")
+    } else {
+        Cow::Owned(text.into_owned())
+    }
+}
+
 /// Largest message [`Decoder`] accepts by default, in bytes. Nesting is limited by serde_json to
 /// 128 levels; deeper input is refused as malformed JSON.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -76,7 +88,7 @@ pub struct DecodedEvent<R> {
     /// The event is past its sunset date (only under [`SunsetPolicy::Flag`]).
     pub past_sunset: bool,
     /// The envelope's `schemaVersion`, if it had one.
-    pub envelope_version: Option<String>,
+    pub envelope_version: Option<EnvelopeVersion>,
 }
 
 /// A message that is not an event (`response`, `error`, `message`, `file-transfer`, ...).
@@ -85,7 +97,7 @@ pub struct NonEvent {
     /// The envelope's `type`.
     pub kind: String,
     /// The envelope's `schemaVersion`, if it had one.
-    pub envelope_version: Option<String>,
+    pub envelope_version: Option<EnvelopeVersion>,
     /// The envelope's `message`, byte for byte.
     pub message: Box<RawValue>,
     /// The parsed answer, when this is the `getEvents` response.
@@ -113,7 +125,7 @@ pub enum Message<R> {
         /// The dispatch version (payload's, else envelope's), if any.
         schema_version: Option<String>,
         /// The envelope's `schemaVersion`, if it had one.
-        envelope_version: Option<String>,
+        envelope_version: Option<EnvelopeVersion>,
         /// `message.value`, byte for byte.
         payload: Box<RawValue>,
     },
@@ -124,7 +136,7 @@ pub enum Message<R> {
         /// The version the message carried.
         schema_version: String,
         /// The envelope's `schemaVersion`, if it had one.
-        envelope_version: Option<String>,
+        envelope_version: Option<EnvelopeVersion>,
         /// `message.value`, byte for byte.
         payload: Box<RawValue>,
     },
@@ -272,6 +284,9 @@ impl std::error::Error for DecodeError {}
 pub struct Decoder<C = crate::events::Catalog> {
     sunset_policy: SunsetPolicy,
     as_of: Option<CatalogDate>,
+    /// The day the decoder was made: days only move forward, so an event with no deprecation or
+    /// sunset that was active then is active now, and the clock need not be read for it.
+    created_on: CatalogDate,
     max_bytes: usize,
     catalog: PhantomData<fn() -> C>,
 }
@@ -291,6 +306,7 @@ impl<C> Clone for Decoder<C> {
         Decoder {
             sunset_policy: self.sunset_policy,
             as_of: self.as_of,
+            created_on: self.created_on,
             max_bytes: self.max_bytes,
             catalog: PhantomData,
         }
@@ -327,6 +343,7 @@ impl<C: EventCatalog> Decoder<C> {
         Decoder {
             sunset_policy: SunsetPolicy::default(),
             as_of: None,
+            created_on: CatalogDate::today_utc(),
             max_bytes: MAX_MESSAGE_BYTES,
             catalog: PhantomData,
         }
@@ -388,13 +405,13 @@ impl<C: EventCatalog> Decoder<C> {
                 event,
                 VersionMatch::Exact,
                 VersionSource::Payload,
-                envelope_version.map(Cow::into_owned),
+                envelope_version.map(share_envelope_version),
             ),
             Some(Fast {
                 envelope_version,
                 name,
                 payload: FastPayload::Raw(payload),
-            }) => self.classify(&name, payload, envelope_version.map(Cow::into_owned)),
+            }) => self.classify(&name, payload, envelope_version.map(share_envelope_version)),
             None => self.decode_slow(json),
         }
     }
@@ -417,7 +434,8 @@ impl<C: EventCatalog> Decoder<C> {
         let envelope: LooseEnvelope<'_> =
             serde_json::from_str(json).map_err(|error| not_sdk(strip_position(&error)))?;
         let kind = required_string(envelope.kind, "`type`")?;
-        let envelope_version = optional_string(envelope.schema_version, "`schemaVersion`")?;
+        let envelope_version = optional_string(envelope.schema_version, "`schemaVersion`")?
+            .map(|text| share_envelope_version(Cow::Owned(text)));
         let message = envelope
             .message
             .ok_or_else(|| not_sdk("the envelope has no `message`".into()))?;
@@ -457,13 +475,13 @@ impl<C: EventCatalog> Decoder<C> {
         &self,
         name: &str,
         payload: &RawValue,
-        envelope_version: Option<String>,
+        envelope_version: Option<EnvelopeVersion>,
     ) -> Result<Message<C::Received>, DecodeError> {
         let entries: Vec<_> = C::received().iter().filter(|e| e.name == name).collect();
         let payload_version = payload_schema_version(payload);
         let (version_text, source) = match (&payload_version, &envelope_version) {
             (Some(version), _) => (Some(version.clone()), VersionSource::Payload),
-            (None, Some(version)) => (Some(version.clone()), VersionSource::Envelope),
+            (None, Some(version)) => (Some(version.to_string()), VersionSource::Envelope),
             (None, None) => (None, VersionSource::Assumed),
         };
         if entries.is_empty() {
@@ -532,13 +550,23 @@ impl<C: EventCatalog> Decoder<C> {
         event: C::Received,
         version: VersionMatch,
         version_source: VersionSource,
-        envelope_version: Option<String>,
+        envelope_version: Option<EnvelopeVersion>,
     ) -> Result<Message<C::Received>, DecodeError>
     where
         C::Received: AnyEvent,
     {
-        let today = self.as_of.unwrap_or_else(CatalogDate::today_utc);
-        let lifecycle = event.lifecycle().status_on(today);
+        let lifecycle = event.lifecycle();
+        let status = match self.as_of {
+            Some(date) => lifecycle.status_on(date),
+            None if lifecycle.deprecation.is_none()
+                && lifecycle.sunset.is_none()
+                && lifecycle.active <= self.created_on =>
+            {
+                LifecycleStatus::Active
+            }
+            None => lifecycle.status_on(CatalogDate::today_utc()),
+        };
+        let lifecycle = status;
         let past_sunset = match lifecycle {
             LifecycleStatus::Sunset {
                 sunset,

@@ -29,8 +29,8 @@ mod send;
 
 pub use catalog::EventCatalog;
 pub use decode::{
-    decode, decode_slice, DecodeError, DecodedEvent, Decoder, Message, NonEvent, SunsetPolicy,
-    VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
+    decode, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message, NonEvent,
+    SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
 pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};

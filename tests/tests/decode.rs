@@ -36,8 +36,9 @@ fn exact_version_decodes_with_its_type() {
     assert_eq!(event.version_source, VersionSource::Payload);
     assert_eq!(event.envelope_version.as_deref(), Some("1.0.0"));
     match event.event {
-        Received::AwInteractionHoldV1(AwInteractionHoldV1 { interaction_id, .. }) => {
-            assert_eq!(interaction_id, "int-1")
+        Received::AwInteractionHoldV1(hold) => {
+            let hold: AwInteractionHoldV1 = *hold;
+            assert_eq!(hold.interaction_id, "int-1")
         }
         other => panic!("{other:?}"),
     }

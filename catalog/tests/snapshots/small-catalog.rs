@@ -519,7 +519,7 @@ impl DemoReplyV1SchemaVersion {
 ///The newest schema version (2.1.0) of the `demo-ping-v2` event; see [`DemoPingV2Schema2_1_0`].
 #[allow(deprecated)]
 pub type DemoPingV2 = DemoPingV2Schema2_1_0;
-///Any received-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
+///Any received-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone. Payloads are boxed so that the enum stays small (payload types range from a few bytes to half a kilobyte) and moving a decoded message costs the same for every event.
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(deprecated)]
 #[non_exhaustive]
@@ -530,13 +530,13 @@ pub enum Received {
         since = "2025-06-01",
         note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
     )]
-    DemoPingV1(DemoPingV1),
+    DemoPingV1(::std::boxed::Box<DemoPingV1>),
     ///`demo-ping-v2`, schema version 2.0.0.
-    DemoPingV2Schema2_0_0(DemoPingV2Schema2_0_0),
+    DemoPingV2Schema2_0_0(::std::boxed::Box<DemoPingV2Schema2_0_0>),
     ///`demo-ping-v2`, schema version 2.1.0.
-    DemoPingV2Schema2_1_0(DemoPingV2Schema2_1_0),
+    DemoPingV2Schema2_1_0(::std::boxed::Box<DemoPingV2Schema2_1_0>),
     ///`demo-open-v1`, schema version 1.0.0.
-    DemoOpenV1(DemoOpenV1),
+    DemoOpenV1(::std::boxed::Box<DemoOpenV1>),
 }
 #[automatically_derived]
 #[allow(deprecated, unreachable_code, unused_variables)]
@@ -665,7 +665,7 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
         lifecycle: <DemoPingV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
-            Received::DemoPingV1,
+            |__payload| Received::DemoPingV1(::std::boxed::Box::new(__payload)),
         ),
     },
     ::partner_events::__private::Entry {
@@ -674,7 +674,9 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
         lifecycle: <DemoPingV2Schema2_0_0 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
-            Received::DemoPingV2Schema2_0_0,
+            |__payload| Received::DemoPingV2Schema2_0_0(
+                ::std::boxed::Box::new(__payload),
+            ),
         ),
     },
     ::partner_events::__private::Entry {
@@ -683,7 +685,9 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
         lifecycle: <DemoPingV2Schema2_1_0 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
-            Received::DemoPingV2Schema2_1_0,
+            |__payload| Received::DemoPingV2Schema2_1_0(
+                ::std::boxed::Box::new(__payload),
+            ),
         ),
     },
     ::partner_events::__private::Entry {
@@ -692,17 +696,17 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
         lifecycle: <DemoOpenV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
-            Received::DemoOpenV1,
+            |__payload| Received::DemoOpenV1(::std::boxed::Box::new(__payload)),
         ),
     },
 ];
-///Any send-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
+///Any send-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone. Payloads are boxed so that the enum stays small (payload types range from a few bytes to half a kilobyte) and moving a decoded message costs the same for every event.
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(deprecated)]
 #[non_exhaustive]
 pub enum Sent {
     ///`demo-reply-v1`, schema version 1.0.0.
-    DemoReplyV1(DemoReplyV1),
+    DemoReplyV1(::std::boxed::Box<DemoReplyV1>),
 }
 #[automatically_derived]
 #[allow(deprecated, unreachable_code, unused_variables)]
@@ -783,7 +787,7 @@ pub const __SENT: &[::partner_events::__private::Entry<Sent>] = &[
         lifecycle: <DemoReplyV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
-            Sent::DemoReplyV1,
+            |__payload| Sent::DemoReplyV1(::std::boxed::Box::new(__payload)),
         ),
     },
 ];
@@ -822,7 +826,7 @@ impl ::partner_events::EventCatalog for Catalog {
                         __deserializer,
                     )
                     .map(|__payload| ::partner_events::__private::FastPayload::Typed(
-                        Received::DemoPingV1(__payload),
+                        Received::DemoPingV1(::std::boxed::Box::new(__payload)),
                     ))
             }
             _ => {

@@ -1,0 +1,110 @@
+//! `partner_events::decode` on whole SDK messages, against three serde_json baselines:
+//! (a) the whole message into an envelope struct that already knows the payload type (the floor
+//! for a serde-based decoder), (b) `serde_json::Value` first, then the type, and (c) a serde
+//! internally tagged enum over the event name. `cargo bench -p partner-events --bench decode`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use partner_events::events::{AwChatInitV1, AwInteractionHoldV1};
+use partner_events::{Decoder, Message};
+use serde::Deserialize;
+
+const HOLD: &str = r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-interaction-hold-v1","value":{"interactionId":"9b2f6c1e-5d4a-4f6b-8e1a-2c3d4e5f6a7b","schemaVersion":"1.0.0"}}}"#;
+
+/// chat-init with 20 messages, each with attachments and every optional field.
+fn chat_init() -> String {
+    let message = |i: usize| {
+        format!(
+            r#"{{"attachments":[{{"filename":"photo-{i}.png","id":"att-{i}","meta":{{"originalHeight":1080,"originalWidth":1920,"thumbnailContentType":"image/png","thumbnailHeight":108,"thumbnailWidth":192}},"size":204800,"thumbnailUrl":"https://cdn.example.com/t/{i}.png","type":"image"}},{{"filename":"notes-{i}.pdf","id":"att-{i}b","meta":null,"size":1024,"type":"document"}}],"author":{{"email":"customer{i}@example.com","id":"cust-{i}","name":"Customer {i}"}},"botName":"Helper","displayName":"Customer {i}","id":"msg-{i}","isBot":false,"isDeleted":false,"lastUpdatedTimestamp":1751445666638,"meta":{{"app":"webchat","conversation_id":"conv-1","conversation_message_id":"cm-{i}","has_cards":"false","type":"text"}},"msgStatus":"delivered","originalMessage":"Hello, I have a question about order {i}","rawMessage":{{"text":"Hello, I have a question about order {i}","lang":"en"}},"resent":false,"timestamp":1751445666638,"translatedMessage":"Bonjour, j'ai une question sur la commande {i}","type":"text","variables":{{"orderId":"{i}","channel":"web"}}}}"#
+        )
+    };
+    let messages: Vec<String> = (0..20).map(message).collect();
+    format!(
+        r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"aw-chat-init-v1","value":{{"interactionId":"int-7","messages":[{}],"schemaVersion":"1.0.0"}}}}}}"#,
+        messages.join(",")
+    )
+}
+
+/// (a): the envelope, with the payload type known in advance.
+#[derive(Deserialize)]
+struct KnownEnvelope<'a, T> {
+    #[serde(rename = "type")]
+    #[allow(dead_code)]
+    kind: &'a str,
+    #[serde(rename = "schemaVersion")]
+    #[allow(dead_code)]
+    schema_version: &'a str,
+    #[serde(borrow)]
+    message: KnownMessage<'a, T>,
+}
+
+#[derive(Deserialize)]
+struct KnownMessage<'a, T> {
+    #[serde(rename = "eventName")]
+    #[allow(dead_code)]
+    event_name: &'a str,
+    value: T,
+}
+
+/// (b): a `Value`, then the type.
+fn via_value<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    serde_json::from_value(value["message"]["value"].take()).unwrap()
+}
+
+/// (c): an internally tagged enum over the event name.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+#[serde(tag = "eventName")]
+enum Tagged {
+    #[serde(rename = "aw-interaction-hold-v1")]
+    Hold { value: AwInteractionHoldV1 },
+    #[serde(rename = "aw-chat-init-v1")]
+    ChatInit { value: AwChatInitV1 },
+}
+
+#[derive(Deserialize)]
+struct TaggedEnvelope {
+    #[serde(rename = "type")]
+    #[allow(dead_code)]
+    kind: String,
+    message: Tagged,
+}
+
+fn bench_message<T>(c: &mut Criterion, label: &str, json: &str)
+where
+    T: serde::de::DeserializeOwned,
+{
+    let decoder = Decoder::new();
+    let mut group = c.benchmark_group(label);
+    group.bench_function("partner_events::decode", |b| {
+        b.iter(|| match decoder.decode(black_box(json)).unwrap() {
+            Message::Event(event) => event,
+            other => panic!("{other:?}"),
+        })
+    });
+    group.bench_function("(a) envelope struct, type known", |b| {
+        b.iter(|| serde_json::from_str::<KnownEnvelope<'_, T>>(black_box(json)).unwrap())
+    });
+    group.bench_function("(b) Value, then type", |b| {
+        b.iter(|| via_value::<T>(black_box(json)))
+    });
+    group.bench_function("(c) internally tagged enum", |b| {
+        b.iter(|| serde_json::from_str::<TaggedEnvelope>(black_box(json)).unwrap())
+    });
+    group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    bench_message::<AwInteractionHoldV1>(c, "hold (small)", HOLD);
+    let large = chat_init();
+    assert!(matches!(
+        partner_events::decode(&large),
+        Ok(Message::Event(_))
+    ));
+    bench_message::<AwChatInitV1>(c, "chat-init (large)", &large);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
