@@ -26,23 +26,22 @@ fn chat_init() -> String {
     )
 }
 
-/// (a): the envelope, with the payload type known in advance.
+/// (a): the envelope, with the payload type known in advance. Fields are read by serde only.
 #[derive(Deserialize)]
+#[allow(dead_code)]
 struct KnownEnvelope<'a, T> {
     #[serde(rename = "type")]
-    #[allow(dead_code)]
     kind: &'a str,
     #[serde(rename = "schemaVersion")]
-    #[allow(dead_code)]
     schema_version: &'a str,
     #[serde(borrow)]
     message: KnownMessage<'a, T>,
 }
 
 #[derive(Deserialize)]
+#[allow(dead_code)]
 struct KnownMessage<'a, T> {
     #[serde(rename = "eventName")]
-    #[allow(dead_code)]
     event_name: &'a str,
     value: T,
 }
@@ -65,9 +64,9 @@ enum Tagged {
 }
 
 #[derive(Deserialize)]
+#[allow(dead_code)]
 struct TaggedEnvelope {
     #[serde(rename = "type")]
-    #[allow(dead_code)]
     kind: String,
     message: Tagged,
 }
