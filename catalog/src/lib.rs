@@ -6,9 +6,11 @@
 
 #![deny(missing_docs)]
 
+pub mod derive;
 pub mod diagnostic;
 pub mod docs;
 pub mod expand;
+pub mod handler;
 pub mod layout;
 pub mod load;
 pub mod model;

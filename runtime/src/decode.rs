@@ -859,3 +859,55 @@ fn with_schema_version(payload: &RawValue, version: &SchemaVersion) -> Option<St
     );
     serde_json::to_string(&object).ok()
 }
+
+/// Decodes a message into one received-event type, which may borrow from `json` (a partner's own
+/// `#[derive(partner_events::Event)]` view, say). `Ok(None)` when the message is another event or
+/// not an event; a version of another major is [`DecodeError::InvalidPayload`] too, since `T`
+/// cannot read it.
+pub fn decode_as<'a, T>(json: &'a str) -> Result<Option<T>, DecodeError>
+where
+    T: crate::ReceivedEvent + Deserialize<'a>,
+{
+    if let Err(error) = serde_json::from_str::<IgnoredAny>(json) {
+        return Err(json_error(&error));
+    }
+    let Ok(envelope) = serde_json::from_str::<LooseEnvelope<'a>>(json) else {
+        return Ok(None);
+    };
+    let kind = required_string(envelope.kind, "`type`")?;
+    let (Some(message), true) = (envelope.message, kind == "event") else {
+        return Ok(None);
+    };
+    let Ok(event_message) = serde_json::from_str::<LooseEventMessage<'a>>(message.get()) else {
+        return Ok(None);
+    };
+    let name = required_string(event_message.event_name, "`message.eventName`")?;
+    if name != T::NAME {
+        return Ok(None);
+    }
+    let payload = event_message
+        .value
+        .ok_or_else(|| not_sdk("the event message has no `value`".into()))?;
+    let version = payload_schema_version(payload)
+        .or(optional_string(envelope.schema_version, "`schemaVersion`")?)
+        .unwrap_or_else(|| T::SCHEMA_VERSION.to_string());
+    let invalid = |error| DecodeError::InvalidPayload {
+        event: T::NAME.to_owned(),
+        schema_version: version.clone(),
+        error,
+    };
+    match SchemaVersion::parse(&version) {
+        Some(sent) if sent.major == T::SCHEMA_VERSION.major => {}
+        _ => {
+            return Err(invalid(PayloadError::message_only(format!(
+                "schema version `{version}` cannot be read as {} (major {})",
+                T::SCHEMA_VERSION,
+                T::SCHEMA_VERSION.major
+            ))))
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(payload.get());
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map(Some)
+        .map_err(|error| invalid(PayloadError::from_path_error(error)))
+}

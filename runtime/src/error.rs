@@ -35,6 +35,15 @@ impl PayloadError {
         }
     }
 
+    pub(crate) fn message_only(message: String) -> Self {
+        PayloadError {
+            path: String::new(),
+            message,
+            line: 0,
+            column: 0,
+        }
+    }
+
     /// The JSON path of the offending value, e.g. `messages[0].timestamp`; empty for the payload
     /// as a whole.
     pub fn path(&self) -> &str {

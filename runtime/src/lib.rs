@@ -24,19 +24,21 @@ mod decode;
 mod error;
 mod event;
 mod get_events;
+mod handler;
 mod lifecycle;
 mod send;
 
 pub use catalog::EventCatalog;
 pub use decode::{
-    decode, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message, NonEvent,
+    decode, decode_as, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message, NonEvent,
     SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
 pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
 pub use get_events::{EventsReport, GetEventsResponse};
+pub use handler::{Dispatch, EventContext, Unhandled};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
-pub use partner_events_macros::include_catalog;
+pub use partner_events_macros::{handler, include_catalog, Event};
 pub use send::{send_event_args, send_request};
 
 /// The catalog's events and shapes, generated from `catalog.yaml`.

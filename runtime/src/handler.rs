@@ -1,0 +1,77 @@
+//! What `#[partner_events::handler]` generates code against: the context a handler may take, and
+//! what happened to a message.
+
+use crate::{
+    DecodeError, DecodedEvent, EnvelopeVersion, LifecycleStatus, Message, VersionMatch,
+    VersionSource,
+};
+
+/// What a handler may take after the event: how the message was decoded.
+///
+/// ```ignore
+/// fn on_hold(&mut self, event: AwInteractionHoldV1, context: &partner_events::EventContext)
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventContext {
+    /// Exact, or a newer compatible version.
+    pub version: VersionMatch,
+    /// Where the dispatch version came from.
+    pub version_source: VersionSource,
+    /// Where the event stands on the decoder's date.
+    pub lifecycle: LifecycleStatus,
+    /// The event is past its sunset date (under [`SunsetPolicy::Flag`](crate::SunsetPolicy)).
+    pub past_sunset: bool,
+    /// The envelope's `schemaVersion`, if it had one.
+    pub envelope_version: Option<EnvelopeVersion>,
+}
+
+impl<R> DecodedEvent<R> {
+    /// The event and its context, apart.
+    pub fn into_parts(self) -> (R, EventContext) {
+        (
+            self.event,
+            EventContext {
+                version: self.version,
+                version_source: self.version_source,
+                lifecycle: self.lifecycle,
+                past_sunset: self.past_sunset,
+                envelope_version: self.envelope_version,
+            },
+        )
+    }
+
+    /// The inverse of [`DecodedEvent::into_parts`].
+    pub fn from_parts(event: R, context: EventContext) -> Self {
+        DecodedEvent {
+            event,
+            version: context.version,
+            version_source: context.version_source,
+            lifecycle: context.lifecycle,
+            past_sunset: context.past_sunset,
+            envelope_version: context.envelope_version,
+        }
+    }
+}
+
+/// A message no handler method took: handed to the `fallback` method, or returned.
+#[derive(Debug, Clone)]
+pub enum Unhandled<R = crate::events::Received> {
+    /// It decoded, but there is no handler for it: a catalog event without a method, an unknown
+    /// event or version (raw payload kept), or a message that is not an event.
+    Message(Message<R>),
+    /// It did not decode.
+    Invalid(DecodeError),
+}
+
+/// What `handle` did with a message. `#[must_use]`: a message that reached no handler is in
+/// [`Dispatch::Unhandled`] and should not be ignored.
+#[must_use = "a message no handler took is returned in `Dispatch::Unhandled`; define a `fallback` method or look at it"]
+#[derive(Debug, Clone)]
+pub enum Dispatch<R = crate::events::Received> {
+    /// A handler method took the event with this wire name.
+    Handled(&'static str),
+    /// The impl block's `fallback` method took the message.
+    Fallback,
+    /// No handler took it, and the impl block has no `fallback` method.
+    Unhandled(Unhandled<R>),
+}
