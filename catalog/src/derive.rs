@@ -6,7 +6,10 @@
 //! `#[event(name = "...", version = "...")]`, and implements `Event` and `SendEvent` or
 //! `ReceivedEvent`.
 
-use heck::{ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{
+    ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase,
+    ToUpperCamelCase,
+};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
@@ -26,7 +29,11 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
                 "`#[derive(partner_events::Event)]` needs `#[event(name = \"<catalog event name>\", version = \"<schema version>\")]`",
             ));
         } else if errors.is_empty() {
-            let missing = if attrs.name.is_none() { "name" } else { "version" };
+            let missing = if attrs.name.is_none() {
+                "name"
+            } else {
+                "version"
+            };
             errors.push(syn::Error::new(
                 attrs.span.unwrap_or_else(|| input.ident.span()),
                 format!("`#[event(...)]` is missing `{missing} = \"...\"`"),
@@ -35,8 +42,11 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
         return errors.finish(TokenStream::new());
     };
     let Some(event) = catalog.event(&name.value()) else {
-        let help = did_you_mean(&name.value(), catalog.events.iter().map(|e| e.name.as_str()))
-            .unwrap_or_else(|| "use an event name from catalog.yaml".into());
+        let help = did_you_mean(
+            &name.value(),
+            catalog.events.iter().map(|e| e.name.as_str()),
+        )
+        .unwrap_or_else(|| "use an event name from catalog.yaml".into());
         errors.push(syn::Error::new(
             name.span(),
             format!("`{}` is not an event of the catalog; {help}", name.value()),
@@ -48,7 +58,11 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
         .iter()
         .find(|v| v.version.to_string() == version.value())
     else {
-        let listed: Vec<String> = event.versions.iter().map(|v| format!("`{}`", v.version)).collect();
+        let listed: Vec<String> = event
+            .versions
+            .iter()
+            .map(|v| format!("`{}`", v.version))
+            .collect();
         errors.push(syn::Error::new(
             version.span(),
             format!(
@@ -105,8 +119,11 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
                 }
                 None if attrs.allow_extra_fields => {}
                 None => {
-                    let help = did_you_mean(&wire, object.fields.iter().map(|f| f.wire_name.as_str()))
-                        .unwrap_or_else(|| "remove it, or add `allow_extra_fields` to `#[event(...)]`".into());
+                    let help =
+                        did_you_mean(&wire, object.fields.iter().map(|f| f.wire_name.as_str()))
+                            .unwrap_or_else(|| {
+                                "remove it, or add `allow_extra_fields` to `#[event(...)]`".into()
+                            });
                     errors.push(syn::Error::new(
                         ident.span(),
                         format!(
@@ -130,7 +147,11 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
                     "`{}` {} requires {} missing here: {}",
                     event.name,
                     schema.version,
-                    if missing.len() == 1 { "a field" } else { "fields" },
+                    if missing.len() == 1 {
+                        "a field"
+                    } else {
+                        "fields"
+                    },
                     missing.join(", ")
                 ),
             ));
@@ -142,7 +163,11 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let event_name = &event.name;
-    let (major, minor, patch) = (schema.version.major, schema.version.minor, schema.version.patch);
+    let (major, minor, patch) = (
+        schema.version.major,
+        schema.version.minor,
+        schema.version.patch,
+    );
     let all_versions = event.versions.iter().map(|v| {
         let (a, b, c) = (v.version.major, v.version.minor, v.version.patch);
         quote!(::partner_events::SchemaVersion::new(#a, #b, #c))
@@ -225,7 +250,11 @@ impl EventAttrs {
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("event")) {
             attrs.span = Some(attr.span());
             let result = attr.parse_nested_meta(|meta| {
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 match key.as_str() {
                     "name" => attrs.name = Some(meta.value()?.parse()?),
                     "version" => attrs.version = Some(meta.value()?.parse()?),
@@ -366,7 +395,16 @@ fn apply_rename_all(rule: Option<&str>, field: &str) -> String {
     }
 }
 
-const STRINGS: &[&str] = &["String", "str", "Cow", "Box", "Rc", "Arc", "CompactString", "SmolStr"];
+const STRINGS: &[&str] = &[
+    "String",
+    "str",
+    "Cow",
+    "Box",
+    "Rc",
+    "Arc",
+    "CompactString",
+    "SmolStr",
+];
 const NUMBERS: &[&str] = &[
     "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
     "f64", "Number",
@@ -398,7 +436,9 @@ fn first_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
 
 fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let segment = segment(ty)?;
-    (segment.ident == "Option").then(|| first_argument(segment)).flatten()
+    (segment.ident == "Option")
+        .then(|| first_argument(segment))
+        .flatten()
 }
 
 /// Whether a Rust type can hold a field of the schema, with a message saying what fits if not.

@@ -59,7 +59,9 @@ pub fn expand(catalog: &Catalog, options: &Options) -> TokenStream {
     items.extend(dispatch_enum(catalog, Direction::Send, rt));
     items.extend(catalog_impl(catalog, rt));
     for variable in &options.track_env {
-        items.extend(quote!(const _: ::core::option::Option<&str> = ::core::option_env!(#variable);));
+        items.extend(quote!(
+            const _: ::core::option::Option<&str> = ::core::option_env!(#variable);
+        ));
     }
     match options.as_of {
         Some(as_of) => sunset_wrapper(catalog, as_of, items),
@@ -75,9 +77,11 @@ pub const AS_OF_VARIABLES: [&str; 2] = ["PARTNER_EVENTS_AS_OF", "SOURCE_DATE_EPO
 pub fn as_of_date(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<time::Date>, String> {
     if let Some(text) = lookup(AS_OF_VARIABLES[0]).filter(|t| !t.is_empty()) {
         let format = time::macros::format_description!("[year]-[month]-[day]");
-        return time::Date::parse(text.trim(), &format).map(Some).map_err(|_| {
-            format!("PARTNER_EVENTS_AS_OF=`{text}` is not a date; write it as YYYY-MM-DD")
-        });
+        return time::Date::parse(text.trim(), &format)
+            .map(Some)
+            .map_err(|_| {
+                format!("PARTNER_EVENTS_AS_OF=`{text}` is not a date; write it as YYYY-MM-DD")
+            });
     }
     if let Some(text) = lookup(AS_OF_VARIABLES[1]).filter(|t| !t.is_empty()) {
         let seconds: i64 = text.trim().parse().map_err(|_| {

@@ -90,9 +90,15 @@ pub fn event_types(catalog: &Catalog) -> BTreeMap<String, (&Event, &Version)> {
     let mut types = BTreeMap::new();
     for event in &catalog.events {
         for version in &event.versions {
-            types.insert(naming::version_type_name(event, &version.version), (event, version));
+            types.insert(
+                naming::version_type_name(event, &version.version),
+                (event, version),
+            );
         }
-        types.insert(naming::event_type_name(&event.name), (event, event.newest()));
+        types.insert(
+            naming::event_type_name(&event.name),
+            (event, event.newest()),
+        );
     }
     types
 }
@@ -106,7 +112,12 @@ struct Route {
 
 /// Expands `#[handler(args)]` on `item`, with `catalog` loaded and `events` the path of the
 /// module holding its types.
-pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: &syn::Path) -> TokenStream {
+pub fn expand(
+    args: &HandlerArgs,
+    item: TokenStream,
+    catalog: &Catalog,
+    events: &syn::Path,
+) -> TokenStream {
     let item_impl = match syn::parse2::<syn::ItemImpl>(item.clone()) {
         Ok(item_impl) => item_impl,
         Err(_) => {
@@ -128,7 +139,9 @@ pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: 
     let mut fallback: Option<bool> = None;
     let mut mutable = false;
     for impl_item in &item_impl.items {
-        let syn::ImplItem::Fn(method) = impl_item else { continue };
+        let syn::ImplItem::Fn(method) = impl_item else {
+            continue;
+        };
         let sig = &method.sig;
         let receiver_ok = match sig.receiver() {
             Some(receiver) if receiver.reference.is_some() => {
@@ -138,14 +151,20 @@ pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: 
             Some(receiver) => {
                 errors.push(syn::Error::new(
                     receiver.span(),
-                    format!("handler `{}` takes `self` by value; take `&self` or `&mut self`", sig.ident),
+                    format!(
+                        "handler `{}` takes `self` by value; take `&self` or `&mut self`",
+                        sig.ident
+                    ),
                 ));
                 false
             }
             None => {
                 errors.push(syn::Error::new(
                     sig.ident.span(),
-                    format!("handler `{}` has no receiver; take `&self` or `&mut self` first", sig.ident),
+                    format!(
+                        "handler `{}` has no receiver; take `&self` or `&mut self` first",
+                        sig.ident
+                    ),
                 ));
                 false
             }
@@ -193,8 +212,9 @@ pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: 
                 .iter()
                 .filter(|(_, (e, _))| e.direction == Direction::Received)
                 .map(|(name, _)| name.as_str());
-            let help = did_you_mean(&type_name.to_string(), received)
-                .unwrap_or_else(|| "a handler takes one of the types in `partner_events::events`".into());
+            let help = did_you_mean(&type_name.to_string(), received).unwrap_or_else(|| {
+                "a handler takes one of the types in `partner_events::events`".into()
+            });
             errors.push(syn::Error::new(
                 type_name.span(),
                 format!("`{type_name}` is not an event type of the catalog; {help}"),
@@ -237,9 +257,7 @@ pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: 
         let missing: Vec<String> = catalog
             .events_of(Direction::Received)
             .filter(|event| event.deprecation.is_none())
-            .flat_map(|event| {
-                event.versions.iter().map(move |version| (event, version))
-            })
+            .flat_map(|event| event.versions.iter().map(move |version| (event, version)))
             .filter_map(|(event, version)| {
                 let name = naming::version_type_name(event, &version.version);
                 (!handled.contains_key(&name)).then(|| format!("`{}` ({name})", event.name))
@@ -258,7 +276,11 @@ pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: 
     }
     let self_ty = &item_impl.self_ty;
     let (impl_generics, _, where_clause) = item_impl.generics.split_for_impl();
-    let receiver = if mutable { quote!(&mut self) } else { quote!(&self) };
+    let receiver = if mutable {
+        quote!(&mut self)
+    } else {
+        quote!(&self)
+    };
     if !errors.is_empty() {
         let errors = errors.into_iter().map(|e| e.to_compile_error());
         return quote! {
@@ -273,7 +295,12 @@ pub fn expand(args: &HandlerArgs, item: TokenStream, catalog: &Catalog, events: 
         };
     }
     let arms = routes.iter().map(|route| {
-        let Route { method, ty, with_context, event_name } = route;
+        let Route {
+            method,
+            ty,
+            with_context,
+            event_name,
+        } = route;
         let call = if *with_context {
             quote_spanned!(method.span()=> self.#method(*__payload, &__context))
         } else {
@@ -356,6 +383,10 @@ fn item_span(item: &syn::Item) -> Span {
         syn::Item::Fn(f) => f.sig.ident.span(),
         syn::Item::Trait(t) => t.ident.span(),
         syn::Item::Mod(m) => m.ident.span(),
-        other => other.to_token_stream().into_iter().next().map_or_else(Span::call_site, |t| t.span()),
+        other => other
+            .to_token_stream()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |t| t.span()),
     }
 }

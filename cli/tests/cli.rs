@@ -212,3 +212,24 @@ fn decode_fails_only_when_the_input_cannot_be_read() {
         stderr(&output).contains("`sometimes` is not a sunset policy; use accept, flag or reject")
     );
 }
+
+#[test]
+fn the_example_partner_app_handles_the_bundled_messages() {
+    let output = Command::new(env!("CARGO_BIN_EXE_partner-app"))
+        .args(["--as-of", "2026-11-25"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "interaction int-42 is on hold\n",
+        "  note: aw-interaction-focus-v1 is deprecated; it sunsets on 2026-12-08; use aw-interaction-focus-v2\n",
+        "unknown event aw-interaction-transfer-v1, passed through intact: {\"interactionId\":\"int-42\",\"target\":{\"queue\":\"billing\"},\"schemaVersion\":\"1.0.0\"}\n",
+        "interaction int-42 muted (sent as schema 1.3.0, read as 1.0.0)\n",
+        "would post: {\"type\":\"request\",\"message\":{\"action\":\"sendEvent\",\"namespace\":\"system\",\"value\":{\"name\":\"aw-chat-message-received-v1\",\"data\":{\"interactionId\":\"int-7\",\"message\":\"Your order ships tomorrow.\",\"schemaVersion\":\"1.0.0\"}}}}\n",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert_eq!(text.lines().count(), 17, "{text}");
+}

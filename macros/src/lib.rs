@@ -13,7 +13,8 @@ use syn::LitStr;
 
 /// The repository's catalog, the one `partner_events::events` is generated from. It is compiled
 /// into this crate, so editing it rebuilds this crate and every crate that uses its macros.
-const BUILT_IN_CATALOG: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../catalog.yaml"));
+const BUILT_IN_CATALOG: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../catalog.yaml"));
 
 /// Generates the types of a catalog file into the current module.
 ///
@@ -43,7 +44,10 @@ pub fn include_catalog(input: proc_macro::TokenStream) -> proc_macro::TokenStrea
 /// `#[handler(exhaustive)]` requires a method for every active received event. A partner-owned
 /// catalog: `#[handler(catalog = "my-catalog.yaml", events = crate::my_events)]`.
 #[proc_macro_attribute]
-pub fn handler(args: proc_macro::TokenStream, item: proc_macro::TokenStream) -> proc_macro::TokenStream {
+pub fn handler(
+    args: proc_macro::TokenStream,
+    item: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
     guarded(|| {
         let args: partner_events_catalog::handler::HandlerArgs = syn::parse(args)?;
         let item: TokenStream = item.into();
@@ -53,11 +57,16 @@ pub fn handler(args: proc_macro::TokenStream, item: proc_macro::TokenStream) -> 
                 Err(errors) => return Ok(quote!(#errors #item)),
             },
             _ => match built_in_catalog() {
-                Ok(catalog) => (std::borrow::Cow::Borrowed(catalog), syn::parse_quote!(::partner_events::events)),
+                Ok(catalog) => (
+                    std::borrow::Cow::Borrowed(catalog),
+                    syn::parse_quote!(::partner_events::events),
+                ),
                 Err(message) => return Err(syn::Error::new(Span::call_site(), message)),
             },
         };
-        Ok(partner_events_catalog::handler::expand(&args, item, &catalog, &events))
+        Ok(partner_events_catalog::handler::expand(
+            &args, item, &catalog, &events,
+        ))
     })
 }
 
@@ -106,7 +115,8 @@ fn guarded(body: impl FnOnce() -> syn::Result<TokenStream>) -> proc_macro::Token
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            let message = format!("internal error in partner-events-macros ({detail}); please report it");
+            let message =
+                format!("internal error in partner-events-macros ({detail}); please report it");
             quote!(::core::compile_error!(#message);).into()
         }
     }
@@ -140,8 +150,12 @@ fn resolve(path: &LitStr) -> Result<PathBuf, syn::Error> {
             "catalog paths are relative to the crate's Cargo.toml directory; write a relative path",
         ));
     }
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .ok_or_else(|| syn::Error::new(path.span(), "CARGO_MANIFEST_DIR is not set; build with cargo"))?;
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or_else(|| {
+        syn::Error::new(
+            path.span(),
+            "CARGO_MANIFEST_DIR is not set; build with cargo",
+        )
+    })?;
     Ok(Path::new(&manifest_dir).join(relative))
 }
 
@@ -165,7 +179,10 @@ fn load_for_macro(path_lit: &LitStr) -> Result<(Catalog, TokenStream), TokenStre
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
-                .map(|d| syn::Error::new(span, d.display_with_path(&shown).to_string()).to_compile_error());
+                .map(|d| {
+                    syn::Error::new(span, d.display_with_path(&shown).to_string())
+                        .to_compile_error()
+                });
             Err(quote!(#track #(#errors)*))
         }
     }
@@ -187,7 +204,10 @@ fn include_catalog_impl(path_lit: &LitStr) -> TokenStream {
         runtime: quote!(::partner_events),
         track_path: Some(absolute),
         as_of,
-        track_env: expand::AS_OF_VARIABLES.iter().map(|v| (*v).to_owned()).collect(),
+        track_env: expand::AS_OF_VARIABLES
+            .iter()
+            .map(|v| (*v).to_owned())
+            .collect(),
     };
     expand::expand(&catalog, &options)
 }

@@ -30,8 +30,8 @@ mod send;
 
 pub use catalog::EventCatalog;
 pub use decode::{
-    decode, decode_as, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message, NonEvent,
-    SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
+    decode, decode_as, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message,
+    NonEvent, SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
 pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};

@@ -21,19 +21,34 @@ impl App {
     }
 
     fn on_mute(&mut self, event: AwInteractionMuteV1, context: &EventContext) {
-        self.log.push(format!("mute {} {:?}", event.interaction_id, context.version));
+        self.log.push(format!(
+            "mute {} {:?}",
+            event.interaction_id, context.version
+        ));
     }
 
     fn on_chat_init(&mut self, event: AwChatInitV1) {
-        self.log.push(format!("chat-init {} messages", event.messages.len()));
+        self.log
+            .push(format!("chat-init {} messages", event.messages.len()));
     }
 
     fn fallback(&mut self, unhandled: Unhandled) {
         let what = match unhandled {
-            Unhandled::Message(Message::Event(event)) => format!("no handler: {}", partner_events::AnyEvent::event_name(&event.event)),
-            Unhandled::Message(Message::UnknownEvent { name, payload, .. }) => format!("unknown {name} {}", payload.get()),
-            Unhandled::Message(Message::UnknownVersion { name, schema_version, .. }) => format!("unknown version {name} {schema_version}"),
-            Unhandled::Message(Message::NotEvent(non_event)) => format!("not an event: {}", non_event.kind),
+            Unhandled::Message(Message::Event(event)) => format!(
+                "no handler: {}",
+                partner_events::AnyEvent::event_name(&event.event)
+            ),
+            Unhandled::Message(Message::UnknownEvent { name, payload, .. }) => {
+                format!("unknown {name} {}", payload.get())
+            }
+            Unhandled::Message(Message::UnknownVersion {
+                name,
+                schema_version,
+                ..
+            }) => format!("unknown version {name} {schema_version}"),
+            Unhandled::Message(Message::NotEvent(non_event)) => {
+                format!("not an event: {}", non_event.kind)
+            }
             Unhandled::Invalid(error) => format!("invalid: {error}"),
         };
         self.unhandled.push(what);
@@ -48,22 +63,45 @@ impl ReadOnly {
 }
 
 fn message(name: &str, value: &str) -> String {
-    format!(r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"{name}","value":{value}}}}}"#)
+    format!(
+        r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"{name}","value":{value}}}}}"#
+    )
 }
 
 #[test]
 fn handler_routes_each_event_to_its_method_and_the_rest_to_fallback() {
     let mut app = App::default();
-    let hold = message("aw-interaction-hold-v1", r#"{"interactionId":"i1","schemaVersion":"1.0.0"}"#);
-    assert!(matches!(app.handle(&hold), Dispatch::Handled("aw-interaction-hold-v1")));
-    let mute = message("aw-interaction-mute-v1", r#"{"interactionId":"i2","schemaVersion":"1.1.0"}"#);
-    assert!(matches!(app.handle(&mute), Dispatch::Handled("aw-interaction-mute-v1")));
-    let chat = message("aw-chat-init-v1", r#"{"interactionId":"i3","schemaVersion":"1.0.0","messages":[]}"#);
+    let hold = message(
+        "aw-interaction-hold-v1",
+        r#"{"interactionId":"i1","schemaVersion":"1.0.0"}"#,
+    );
+    assert!(matches!(
+        app.handle(&hold),
+        Dispatch::Handled("aw-interaction-hold-v1")
+    ));
+    let mute = message(
+        "aw-interaction-mute-v1",
+        r#"{"interactionId":"i2","schemaVersion":"1.1.0"}"#,
+    );
+    assert!(matches!(
+        app.handle(&mute),
+        Dispatch::Handled("aw-interaction-mute-v1")
+    ));
+    let chat = message(
+        "aw-chat-init-v1",
+        r#"{"interactionId":"i3","schemaVersion":"1.0.0","messages":[]}"#,
+    );
     assert!(matches!(app.handle(&chat), Dispatch::Handled(_)));
     for other in [
-        message("aw-interaction-resume-v1", r#"{"interactionId":"i4","schemaVersion":"1.0.0"}"#),
+        message(
+            "aw-interaction-resume-v1",
+            r#"{"interactionId":"i4","schemaVersion":"1.0.0"}"#,
+        ),
         message("aw-brand-new-v1", r#"{"x": 1}"#),
-        message("aw-interaction-hold-v1", r#"{"interactionId":"i5","schemaVersion":"4.0.0"}"#),
+        message(
+            "aw-interaction-hold-v1",
+            r#"{"interactionId":"i5","schemaVersion":"4.0.0"}"#,
+        ),
         r#"{"type":"error","message":{"code":1}}"#.to_owned(),
         "not json".to_owned(),
     ] {
@@ -71,7 +109,11 @@ fn handler_routes_each_event_to_its_method_and_the_rest_to_fallback() {
     }
     assert_eq!(
         app.log,
-        ["hold i1", "mute i2 NewerCompatible { sent: SchemaVersion { major: 1, minor: 1, patch: 0 } }", "chat-init 0 messages"]
+        [
+            "hold i1",
+            "mute i2 NewerCompatible { sent: SchemaVersion { major: 1, minor: 1, patch: 0 } }",
+            "chat-init 0 messages"
+        ]
     );
     assert_eq!(
         app.unhandled,
@@ -88,7 +130,10 @@ fn handler_routes_each_event_to_its_method_and_the_rest_to_fallback() {
 #[test]
 fn without_a_fallback_unhandled_messages_are_returned() {
     let handler = ReadOnly;
-    let resume = message("aw-interaction-resume-v1", r#"{"interactionId":"i","schemaVersion":"1.0.0"}"#);
+    let resume = message(
+        "aw-interaction-resume-v1",
+        r#"{"interactionId":"i","schemaVersion":"1.0.0"}"#,
+    );
     match handler.handle(&resume) {
         Dispatch::Unhandled(Unhandled::Message(Message::Event(event))) => {
             assert_eq!(event.version, VersionMatch::Exact)
@@ -142,11 +187,19 @@ fn derived_received_events_decode_borrowing_from_the_message() {
     let view: ChatInitView<'_> = partner_events::decode_as(&text).unwrap().unwrap();
     assert_eq!(view.interaction_id, "int-9");
     assert_eq!(view.schema_version, "1.0.0");
-    assert_eq!(view.messages[0].get(), r#"{"id":"m1","rawMessage":"hi","timestamp":1,"type":"text"}"#);
+    assert_eq!(
+        view.messages[0].get(),
+        r#"{"id":"m1","rawMessage":"hi","timestamp":1,"type":"text"}"#
+    );
     // borrowed, not copied: the view points into the message text
     let range = text.as_ptr() as usize..text.as_ptr() as usize + text.len();
     assert!(range.contains(&(view.interaction_id.as_ptr() as usize)));
     // another event is not this one
-    let hold = message("aw-interaction-hold-v1", r#"{"interactionId":"i","schemaVersion":"1.0.0"}"#);
-    assert!(partner_events::decode_as::<ChatInitView<'_>>(&hold).unwrap().is_none());
+    let hold = message(
+        "aw-interaction-hold-v1",
+        r#"{"interactionId":"i","schemaVersion":"1.0.0"}"#,
+    );
+    assert!(partner_events::decode_as::<ChatInitView<'_>>(&hold)
+        .unwrap()
+        .is_none());
 }

@@ -6,11 +6,20 @@
 //! Catalog fixtures are named relative to that project's directory, which is what
 //! `CARGO_MANIFEST_DIR` is while a case compiles: `../../../../` is the workspace root.
 
+/// The as-of date the cases are built with: after the sunset of the `deprecation/` case's old
+/// event, before any sunset in the real catalog.
+const AS_OF: &str = "2025-06-01";
+
 #[test]
 fn ui() {
+    // Set before trybuild starts cargo, so every case's build sees it (as a user's CI would).
+    std::env::set_var("PARTNER_EVENTS_AS_OF", AS_OF);
+    std::env::remove_var("SOURCE_DATE_EPOCH");
     let cases = trybuild::TestCases::new();
     cases.pass("ui/pass/*.rs");
     cases.compile_fail("ui/deprecation/*.rs");
     cases.compile_fail("ui/catalog/*.rs");
     cases.compile_fail("ui/send/*.rs");
+    cases.compile_fail("ui/handler/*.rs");
+    cases.compile_fail("ui/derive/*.rs");
 }

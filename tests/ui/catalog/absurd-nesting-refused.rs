@@ -1,0 +1,3 @@
+partner_events::include_catalog!("../../../../tests/ui/catalog/absurd-nesting-refused.yaml");
+
+fn main() {}

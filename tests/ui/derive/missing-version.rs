@@ -1,0 +1,12 @@
+use serde::Serialize;
+
+#[derive(Serialize, partner_events::Event)]
+#[event(name = "aw-chat-message-received-v1")]
+#[serde(rename_all = "camelCase")]
+struct Reply {
+    interaction_id: String,
+    message: String,
+    schema_version: String,
+}
+
+fn main() {}

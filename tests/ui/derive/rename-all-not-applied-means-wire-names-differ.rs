@@ -1,0 +1,11 @@
+use serde::Serialize;
+
+#[derive(Serialize, partner_events::Event)]
+#[event(name = "aw-chat-message-received-v1", version = "1.0.0")]
+struct Reply {
+    interaction_id: String,
+    message: String,
+    schema_version: String,
+}
+
+fn main() {}

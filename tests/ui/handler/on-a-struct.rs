@@ -1,0 +1,6 @@
+#![allow(unused)]
+
+#[partner_events::handler]
+struct App;
+
+fn main() {}

@@ -1,0 +1,13 @@
+#![allow(unused)]
+
+use partner_events::events::*;
+
+struct App;
+
+#[partner_events::handler]
+impl App {
+    fn on_hold(&mut self, event: AwInteractionHoldV1) {}
+    fn on_hold_again(&mut self, event: AwInteractionHoldV1) {}
+}
+
+fn main() {}
