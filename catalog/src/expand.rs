@@ -528,6 +528,9 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
     }
 }
 
+/// A struct with serde's derives turned into inherent functions (`remote = "Self"`), and trait
+/// impls that call them: reading goes through `MapOnly`, so a JSON array is refused where an
+/// object is expected, as the SDK's zod objects refuse it.
 fn struct_def(name: &Ident, type_name: &str, object: &Object, rt: &TokenStream) -> TokenStream {
     let derives = serde_derives(rt, false);
     let fields = object
@@ -536,7 +539,30 @@ fn struct_def(name: &Ident, type_name: &str, object: &Object, rt: &TokenStream) 
         .map(|field| field_def(type_name, field, rt));
     quote! {
         #derives
+        #[serde(remote = "Self")]
         pub struct #name { #(#fields)* }
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+            where
+                __D: #rt::__private::serde::Deserializer<'de>,
+            {
+                #name::deserialize(#rt::__private::MapOnly(__deserializer))
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl #rt::__private::serde::Serialize for #name {
+            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+            where
+                __S: #rt::__private::serde::Serializer,
+            {
+                #name::serialize(self, __serializer)
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod derive;
 pub mod diagnostic;
+pub mod diff;
 pub mod docs;
 pub mod expand;
 pub mod handler;
@@ -15,6 +16,7 @@ pub mod layout;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod schema;
 pub mod yaml;
 
 use std::path::Path;

@@ -11,11 +11,13 @@ use partner_events::{CatalogDate, Decoder, SunsetPolicy};
 use partner_events_catalog::{Catalog, Severity};
 
 mod decode;
+mod report;
+mod tooling;
 
 /// Exit status when the catalog has problems.
-const EXIT_PROBLEMS: u8 = 1;
+pub(crate) const EXIT_PROBLEMS: u8 = 1;
 /// Exit status when the input cannot be read at all.
-const EXIT_UNREADABLE: u8 = 2;
+pub(crate) const EXIT_UNREADABLE: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -30,13 +32,63 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate the catalog: every problem as `path:line:column: message`; exit 1 if any error.
-    Check(CatalogArg),
+    /// Validate the catalog: every problem with its position, source line and fix. Exit 0 when
+    /// clean, 1 when there are errors, 2 when the file cannot be read.
+    Check(CheckArgs),
     /// Print the documentation page (the "Received" and "Send" tables) from the catalog.
     Docs(CatalogArg),
     /// Decode SDK messages, one JSON message per line, with the catalog compiled into this tool;
     /// print one JSON report per line. Exit status is non-zero only if the input is unreadable.
     Decode(DecodeArgs),
+    /// Print JSON Schema (draft 2020-12): one event's payload, or every event's by name and
+    /// version, with the SDK envelope.
+    Schema(SchemaArgs),
+    /// Show every event's lifecycle on a date: not yet active, active, deprecated (with days left
+    /// to sunset) or sunset. Events that sunset within 30 days are marked.
+    Lifecycle(LifecycleArgs),
+    /// Compare two catalogs: added and removed events and versions, payload and lifecycle
+    /// changes. Exit 1 when a change breaks partners without a new major schema version.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// `rich` (source line underlined, with help) or `short` (one line per problem).
+    #[arg(long, value_enum, default_value = "rich")]
+    format: report::Format,
+}
+
+#[derive(clap::Args)]
+struct SchemaArgs {
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// The event; without it, every event.
+    event: Option<String>,
+    /// The schema version (default: the event's newest).
+    #[arg(long, requires = "event")]
+    version: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct LifecycleArgs {
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// The date to judge on, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_parser = decode::parse_date)]
+    as_of: Option<CatalogDate>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The catalog before the change.
+    old: PathBuf,
+    /// The catalog after the change.
+    new: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -67,7 +119,7 @@ fn default_catalog() -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(arg) => check(&arg.catalog),
+        Command::Check(args) => check(&args.catalog.catalog, args.format),
         Command::Docs(arg) => match load(&arg.catalog) {
             Ok(catalog) => {
                 print!("{}", partner_events_catalog::docs::page(&catalog));
@@ -76,6 +128,15 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Decode(args) => decode_command(&args),
+        Command::Schema(args) => tooling::schema(
+            &args.catalog.catalog,
+            args.event.as_deref(),
+            args.version.as_deref(),
+        ),
+        Command::Lifecycle(args) => {
+            tooling::lifecycle(&args.catalog.catalog, args.as_of, args.json)
+        }
+        Command::Diff(args) => tooling::diff(&args.old, &args.new),
     }
 }
 
@@ -102,38 +163,45 @@ fn decode_command(args: &DecodeArgs) -> ExitCode {
     }
 }
 
-fn read(path: &Path) -> Result<partner_events_catalog::Loaded, ExitCode> {
-    partner_events_catalog::load_file(path).map_err(|error| {
-        eprintln!("error: cannot read catalog `{}`: {error}", path.display());
-        ExitCode::from(EXIT_UNREADABLE)
-    })
-}
-
-fn print_diagnostics(path: &Path, loaded: &partner_events_catalog::Loaded) {
-    let shown = path.display().to_string();
-    for diagnostic in &loaded.diagnostics {
-        eprintln!("{}", diagnostic.display_with_path(&shown));
+fn read(path: &Path) -> Result<(String, partner_events_catalog::Loaded), ExitCode> {
+    match std::fs::read_to_string(path) {
+        Ok(source) => {
+            let loaded = partner_events_catalog::load_str(&source);
+            Ok((source, loaded))
+        }
+        Err(error) => {
+            eprintln!("error: cannot read catalog `{}`: {error}", path.display());
+            Err(ExitCode::from(EXIT_UNREADABLE))
+        }
     }
 }
 
 /// Loads a catalog for a command that needs a valid one; problems are printed and exit 1.
-fn load(path: &Path) -> Result<Catalog, ExitCode> {
-    let loaded = read(path)?;
+pub(crate) fn load(path: &Path) -> Result<Catalog, ExitCode> {
+    let (source, loaded) = read(path)?;
     match loaded.catalog {
         Some(catalog) => Ok(catalog),
         None => {
-            print_diagnostics(path, &loaded);
+            let shown = path.display().to_string();
+            eprint!(
+                "{}",
+                report::render(&shown, &source, &loaded.diagnostics, report::Format::Rich)
+            );
             Err(ExitCode::from(EXIT_PROBLEMS))
         }
     }
 }
 
-fn check(path: &Path) -> ExitCode {
-    let loaded = match read(path) {
-        Ok(loaded) => loaded,
+fn check(path: &Path, format: report::Format) -> ExitCode {
+    let (source, loaded) = match read(path) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    print_diagnostics(path, &loaded);
+    let shown = path.display().to_string();
+    eprint!(
+        "{}",
+        report::render(&shown, &source, &loaded.diagnostics, format)
+    );
     let errors = loaded
         .diagnostics
         .iter()
@@ -141,17 +209,11 @@ fn check(path: &Path) -> ExitCode {
         .count();
     let warnings = loaded.diagnostics.len() - errors;
     if errors > 0 {
-        eprintln!(
-            "{}: {errors} error(s), {warnings} warning(s)",
-            path.display()
-        );
+        eprintln!("{shown}: {errors} error(s), {warnings} warning(s)");
         ExitCode::from(EXIT_PROBLEMS)
     } else {
         let events = loaded.catalog.as_ref().map_or(0, |c| c.events.len());
-        println!(
-            "{}: ok, {events} events, {warnings} warning(s)",
-            path.display()
-        );
+        println!("{shown}: ok, {events} events, {warnings} warning(s)");
         ExitCode::SUCCESS
     }
 }

@@ -78,7 +78,7 @@ fn check_reports_every_problem_as_path_line_column_and_exits_1() {
     )
     .unwrap();
     let path = bad.to_str().unwrap();
-    let output = run(&["check", "--catalog", path]);
+    let output = run(&["check", "--catalog", path, "--format", "short"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
@@ -232,4 +232,196 @@ fn the_example_partner_app_handles_the_bundled_messages() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert_eq!(text.lines().count(), 17, "{text}");
+}
+
+const BAD: &str = "shapes:\n  Unused: {enum: [a]}\nevents:\n  - name: demo-ping-v1\n    direction: received\n    status: actve\n    active: 2025-01-01\n    sunsett: 2026-01-01\n    payloads:\n      \"1.0.0\": {fields: {id: strin}}\n";
+
+fn write_temp(name: &str, text: &str) -> String {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn check_prints_compiler_style_diagnostics_with_the_source_line_underlined() {
+    let path = write_temp("bad-rich.yaml", BAD);
+    let output = run(&["check", "--catalog", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    let expected = format!(
+        "warning: shape `Unused` is never used\n  ┌─ {path}:2:3\n  │\n2 │   Unused: {{enum: [a]}}\n  │   ^^^^^^\n\n\
+         error: event `demo-ping-v1`: unknown status `actve`\n  ┌─ {path}:6:13\n  │\n6 │     status: actve\n  │             ^^^^^\n  │\n  = help: did you mean `active`?\n\n\
+         error: event `demo-ping-v1`: unknown key `sunsett` in an event\n  ┌─ {path}:8:5\n  │\n8 │     sunsett: 2026-01-01\n  │     ^^^^^^^\n  │\n  = help: did you mean `sunset`?\n\n\
+         error: event `demo-ping-v1`: unknown type `strin`\n   ┌─ {path}:10:30\n   │\n10 │       \"1.0.0\": {{fields: {{id: strin}}}}\n   │                              ^^^^^\n   │\n   = help: did you mean `string`?\n\n\
+         {path}: 3 error(s), 1 warning(s)\n"
+    );
+    assert_eq!(stderr(&output), expected);
+}
+
+#[test]
+fn unreadable_yaml_is_a_diagnostic_and_a_directory_is_unreadable() {
+    let path = write_temp("broken.yaml", "events: [\n");
+    let output = run(&["check", "--catalog", &path, "--format", "short"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with(&format!("{path}:2:1: YAML syntax: ")),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&["check", "--catalog", "tests"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn schema_prints_one_event_or_all_with_the_envelope() {
+    let output = run(&["schema", "aw-interaction-hold-v1"]);
+    assert_eq!(output.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["interactionId", "schemaVersion"])
+    );
+    assert_eq!(
+        schema["properties"]["schemaVersion"],
+        serde_json::json!({"const": "1.0.0"})
+    );
+
+    let output = run(&["schema", "aw-chat-init-v1", "--version", "1.0.0"]);
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        schema["properties"]["messages"]["items"]["$ref"],
+        "#/$defs/ChatMessage"
+    );
+    assert!(
+        schema["$defs"]["ChatAttachmentMeta"].is_object(),
+        "self-contained"
+    );
+
+    let output = run(&["schema"]);
+    let all: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(all["events"].as_object().unwrap().len(), 34);
+    assert!(
+        all["events"]["aw-interaction-focus-v2"]["2.0.0"]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Payload not yet documented")
+    );
+    assert_eq!(
+        all["envelope"]["required"],
+        serde_json::json!(["type", "message"])
+    );
+
+    let output = run(&["schema", "aw-interaction-hodl-v1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: `aw-interaction-hodl-v1` is not an event of the catalog; did you mean `aw-interaction-hold-v1`?\n"
+    );
+    let output = run(&["schema", "aw-interaction-hold-v1", "--version", "2.0.0"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: `aw-interaction-hold-v1` has no schema version `2.0.0`; the catalog lists 1.0.0\n"
+    );
+}
+
+#[test]
+fn lifecycle_shows_each_event_on_a_date_and_marks_sunsets_within_30_days() {
+    let output = run(&["lifecycle", "--as-of", "2026-11-25"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("Lifecycle on 2026-11-25\n"));
+    let focus = text
+        .lines()
+        .find(|l| l.contains("aw-interaction-focus-v1"))
+        .unwrap();
+    assert!(focus.contains("| deprecated |"), "{focus}");
+    assert!(
+        focus.contains("13 day(s) left to sunset on 2026-12-08; use aw-interaction-focus-v2"),
+        "{focus}"
+    );
+    assert!(focus.contains("SUNSET SOON"), "{focus}");
+
+    let output = run(&["lifecycle", "--as-of", "2027-01-01", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let focus = report["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "aw-interaction-focus-v1")
+        .unwrap();
+    assert_eq!(focus["status"], "sunset");
+    assert_eq!(focus["sunset_within_30_days"], false);
+    let output = run(&["lifecycle", "--as-of", "2025-01-01", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["events"][0]["status"], "not_yet_active");
+
+    let output = run(&["lifecycle", "--as-of", "tomorrow"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`tomorrow` is not a date; write it as YYYY-MM-DD"));
+}
+
+const OLD: &str = "shapes:\n  Kind: {enum: [a, b]}\nevents:\n  - name: demo-ping-v1\n    direction: received\n    status: active\n    active: 2025-01-01\n    payloads:\n      \"1.0.0\":\n        fields:\n          id: string\n          note: {type: string, optional: true}\n          kind: Kind\n          media: {literal: phone}\n          gone: string\n          size: number\n  - name: demo-old-v1\n    direction: received\n    status: active\n    active: 2025-01-01\n    payloads:\n      \"1.0.0\": {fields: {id: string}}\n";
+
+#[test]
+fn diff_reports_changes_and_exits_1_on_breaking_ones() {
+    let old = write_temp("old.yaml", OLD);
+    let same = run(&["diff", &old, &old]);
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(stdout(&same), "no changes\n");
+
+    let new_text = OLD
+        .replace("note: {type: string, optional: true}", "note: string")
+        .replace("Kind: {enum: [a, b]}", "Kind: {enum: [a, c]}")
+        .replace("media: {literal: phone}", "media: {literal: voice}")
+        .replace("          gone: string\n", "")
+        .replace("size: number", "size: string")
+        .replace("    active: 2025-01-01\n    payloads:\n      \"1.0.0\":\n", "    active: 2025-01-01\n    deprecation: 2025-06-01\n    payloads:\n      \"1.0.0\":\n")
+        .replace("  - name: demo-old-v1\n    direction: received\n    status: active\n    active: 2025-01-01\n    payloads:\n      \"1.0.0\": {fields: {id: string}}\n", "");
+    let new = write_temp("new.yaml", &(new_text + "  - name: demo-new-v1\n    direction: send\n    status: active\n    active: 2025-01-01\n    payloads:\n      \"1.0.0\": {fields: {id: string}}\n"));
+    let output = run(&["diff", &old, &new]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "demo-ping-v1: deprecation date none → 1 June 2025\n\
+         BREAKING demo-ping-v1 1.0.0 `note`: optional → required\n\
+         BREAKING demo-ping-v1 1.0.0 `kind`: enum value \"b\" removed\n\
+         demo-ping-v1 1.0.0 `kind`: enum value \"c\" added\n\
+         BREAKING demo-ping-v1 1.0.0 `media`: literal \"phone\" → \"voice\"\n\
+         BREAKING demo-ping-v1 1.0.0 `gone`: field removed\n\
+         BREAKING demo-ping-v1 1.0.0 `size`: type number → string\n\
+         demo-new-v1: event added\n\
+         BREAKING demo-old-v1: event removed without a sunset date\n\
+         9 change(s), 6 breaking\n"
+    );
+
+    // a new minor version that only adds an optional field is not breaking
+    let minor = write_temp("minor.yaml", &OLD.replace("      \"1.0.0\": {fields: {id: string}}\n", "      \"1.0.0\": {fields: {id: string}}\n      \"1.1.0\": {fields: {id: string, extra: {type: string, optional: true}}}\n"));
+    let output = run(&["diff", &old, &minor]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        stdout(&output),
+        "demo-old-v1 1.1.0: schema version added\ndemo-old-v1 1.1.0 `extra`: optional field added\n2 change(s), 0 breaking\n"
+    );
+
+    let output = run(&["diff", &old, "no/such.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(&["diff", &old]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("required arguments were not provided"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["check", "docs", "decode", "schema", "lifecycle", "diff"] {
+        let output = run(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        assert!(
+            stdout(&output).contains("Usage: partner-events"),
+            "{command}"
+        );
+    }
 }

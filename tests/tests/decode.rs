@@ -395,3 +395,18 @@ fn decode_encode_decode_is_stable_for_every_kind_of_message() {
         assert_eq!(again, first, "{text}");
     }
 }
+
+#[test]
+fn objects_are_never_read_from_arrays() {
+    // serde's derived structs accept `[field, field]`; the SDK's zod objects do not, nor do we
+    let positional = envelope("aw-interaction-hold-v1", json!(["int-1", "1.0.0"]));
+    match decode(&positional).unwrap_err() {
+        DecodeError::InvalidPayload { error, .. } => {
+            assert_eq!(
+                error.message(),
+                "invalid type: sequence, expected struct AwInteractionHoldV1"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -8,6 +8,7 @@
     ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
+#[serde(remote = "Self")]
 pub struct Base {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -15,6 +16,29 @@ pub struct Base {
     ///`schemaVersion`: "1.0.0", required.
     #[serde(rename = "schemaVersion")]
     pub schema_version: BaseSchemaVersion,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Base {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        Base::deserialize(::partner_events::__private::MapOnly(__deserializer))
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::serde::Serialize for Base {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        Base::serialize(self, __serializer)
+    }
 }
 ///Part of a catalog shape.
 #[allow(deprecated)]
@@ -109,6 +133,7 @@ Includes the fields of [`Base`].
     ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
+#[serde(remote = "Self")]
 pub struct DemoPingV1 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -122,6 +147,29 @@ pub struct DemoPingV1 {
     ///`type`: one of "a-b", "c", required.
     #[serde(rename = "type")]
     pub r#type: DemoPingV1Type,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        DemoPingV1::deserialize(::partner_events::__private::MapOnly(__deserializer))
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::serde::Serialize for DemoPingV1 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        DemoPingV1::serialize(self, __serializer)
+    }
 }
 #[automatically_derived]
 #[allow(deprecated)]
@@ -233,6 +281,7 @@ impl DemoPingV1Type {
     ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
+#[serde(remote = "Self")]
 pub struct DemoPingV2Schema2_0_0 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -256,6 +305,32 @@ pub struct DemoPingV2Schema2_0_0 {
         deserialize_with = "::partner_events::__private::some"
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<DemoPingV2Schema2_0_0TagsItem>>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV2Schema2_0_0 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        DemoPingV2Schema2_0_0::deserialize(
+            ::partner_events::__private::MapOnly(__deserializer),
+        )
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        DemoPingV2Schema2_0_0::serialize(self, __serializer)
+    }
 }
 #[automatically_derived]
 #[allow(deprecated)]
@@ -292,6 +367,7 @@ impl ::partner_events::ReceivedEvent for DemoPingV2Schema2_0_0 {}
     ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
+#[serde(remote = "Self")]
 pub struct DemoPingV2Schema2_0_0TagsItem {
     ///`key`: string, required.
     #[serde(rename = "key")]
@@ -299,6 +375,32 @@ pub struct DemoPingV2Schema2_0_0TagsItem {
     ///`value`: string or number, required.
     #[serde(rename = "value")]
     pub value: DemoPingV2Schema2_0_0TagsItemValue,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV2Schema2_0_0TagsItem {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        DemoPingV2Schema2_0_0TagsItem::deserialize(
+            ::partner_events::__private::MapOnly(__deserializer),
+        )
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0TagsItem {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        DemoPingV2Schema2_0_0TagsItem::serialize(self, __serializer)
+    }
 }
 ///Part of the `demo-ping-v2` event's payload.
 #[allow(deprecated)]
@@ -341,6 +443,7 @@ pub enum DemoPingV2Schema2_0_0TagsItemValue {
     ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
+#[serde(remote = "Self")]
 pub struct DemoPingV2Schema2_1_0 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -351,6 +454,32 @@ pub struct DemoPingV2Schema2_1_0 {
         ::std::string::String,
         ::partner_events::__private::serde_json::Value,
     >,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV2Schema2_1_0 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        DemoPingV2Schema2_1_0::deserialize(
+            ::partner_events::__private::MapOnly(__deserializer),
+        )
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_1_0 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        DemoPingV2Schema2_1_0::serialize(self, __serializer)
+    }
 }
 #[automatically_derived]
 #[allow(deprecated)]
@@ -456,6 +585,7 @@ Includes the fields of [`Base`].
     ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
+#[serde(remote = "Self")]
 pub struct DemoReplyV1 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -466,6 +596,29 @@ pub struct DemoReplyV1 {
     ///`text`: string, required.
     #[serde(rename = "text")]
     pub text: ::std::string::String,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoReplyV1 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        DemoReplyV1::deserialize(::partner_events::__private::MapOnly(__deserializer))
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::serde::Serialize for DemoReplyV1 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        DemoReplyV1::serialize(self, __serializer)
+    }
 }
 #[automatically_derived]
 #[allow(deprecated)]
