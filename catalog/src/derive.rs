@@ -15,7 +15,8 @@ use quote::quote;
 use syn::spanned::Spanned;
 
 use crate::diagnostic::did_you_mean;
-use crate::model::{Catalog, Direction, Field, Payload, Type};
+use crate::expand::{event_trait_impls, ImplTarget};
+use crate::model::{Catalog, Field, Payload, Type};
 
 /// Expands the derive on `input` against `catalog`. `catalog_attr` is set when the struct names a
 /// partner-owned catalog file (already loaded by the caller).
@@ -162,53 +163,12 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
     }
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let event_name = &event.name;
-    let (major, minor, patch) = (
-        schema.version.major,
-        schema.version.minor,
-        schema.version.patch,
-    );
-    let all_versions = event.versions.iter().map(|v| {
-        let (a, b, c) = (v.version.major, v.version.minor, v.version.patch);
-        quote!(::partner_events::SchemaVersion::new(#a, #b, #c))
-    });
-    let date = |d: time::Date| {
-        let (y, m, day) = (d.year(), u8::from(d.month()), d.day());
-        quote!(::partner_events::CatalogDate::new(#y, #m, #day))
+    let target = ImplTarget {
+        impl_generics: quote!(#impl_generics),
+        self_ty: quote!(#ident #ty_generics),
+        where_clause: quote!(#where_clause),
     };
-    let active = date(event.active);
-    let option = |value: Option<TokenStream>| match value {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    };
-    let deprecation = option(event.deprecation.map(date));
-    let sunset = option(event.sunset.map(date));
-    let replaced_by = option(event.replaced_by.as_ref().map(|r| quote!(#r)));
-    let open = matches!(schema.payload, Payload::Open(_));
-    let (direction, marker) = match event.direction {
-        Direction::Received => (quote!(Received), quote!(ReceivedEvent)),
-        Direction::Send => (quote!(Send), quote!(SendEvent)),
-    };
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics ::partner_events::Event for #ident #ty_generics #where_clause {
-            const NAME: &'static str = #event_name;
-            const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::#direction;
-            const SCHEMA_VERSION: ::partner_events::SchemaVersion =
-                ::partner_events::SchemaVersion::new(#major, #minor, #patch);
-            const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[#(#all_versions),*];
-            const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
-                active: #active,
-                deprecation: #deprecation,
-                sunset: #sunset,
-                replaced_by: #replaced_by,
-            };
-            const OPEN_PAYLOAD: bool = #open;
-        }
-
-        #[automatically_derived]
-        impl #impl_generics ::partner_events::#marker for #ident #ty_generics #where_clause {}
-    }
+    event_trait_impls(&target, event, schema, &quote!(::partner_events))
 }
 
 #[derive(Default)]
@@ -324,15 +284,8 @@ impl SerdeField {
                     field.skip = true;
                 } else if meta.path.is_ident("flatten") {
                     field.flatten = true;
-                } else if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                } else if meta.input.peek(syn::token::Paren) {
-                    meta.parse_nested_meta(|inner| {
-                        if inner.input.peek(syn::Token![=]) {
-                            inner.value()?.parse::<syn::Expr>()?;
-                        }
-                        Ok(())
-                    })?;
+                } else {
+                    skip_meta(&meta)?;
                 }
                 Ok(())
             });
@@ -342,6 +295,16 @@ impl SerdeField {
         }
         field
     }
+}
+
+/// Reads past a serde key this derive does not care about: `key`, `key = value` or `key(...)`.
+fn skip_meta(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_meta(&inner))?;
+    }
+    Ok(())
 }
 
 fn serde_rename_all(attrs: &[syn::Attribute], errors: &mut Errors) -> Option<String> {
@@ -360,15 +323,8 @@ fn serde_rename_all(attrs: &[syn::Attribute], errors: &mut Errors) -> Option<Str
                         Ok(())
                     })?;
                 }
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|inner| {
-                    if inner.input.peek(syn::Token![=]) {
-                        inner.value()?.parse::<syn::Expr>()?;
-                    }
-                    Ok(())
-                })?;
+            } else {
+                skip_meta(&meta)?;
             }
             Ok(())
         });
@@ -485,7 +441,7 @@ fn check_value(ty: &syn::Type, schema: &Type) -> Result<(), String> {
             .ok_or_else(|| format!("a boolean fits `bool`, not `{name}`")),
         Type::Json => Ok(()),
         // literals and enums: a string type, or the partner's (or generated) enum
-        Type::Literal(_) | Type::Enum(_) => (!fits(NUMBERS) && name != "bool" && !fits(ARRAYS[..1].as_ref()) && !fits(MAPS))
+        Type::Literal(_) | Type::Enum(_) => (!fits(NUMBERS) && name != "bool" && name != "Vec" && !fits(MAPS))
             .then_some(())
             .ok_or_else(|| format!("{schema} fits a string type or an enum, not `{name}`")),
         Type::Array(item) => {
@@ -518,9 +474,4 @@ fn check_value(ty: &syn::Type, schema: &Type) -> Result<(), String> {
                 .ok_or_else(|| format!("{schema} fits a struct or enum (such as the generated one), not `{name}`"))
         }
     }
-}
-
-/// Where an error about the derive as a whole goes.
-pub fn input_span(input: &syn::DeriveInput) -> Span {
-    input.ident.span()
 }

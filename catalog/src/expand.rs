@@ -653,6 +653,43 @@ fn option_tokens(value: Option<TokenStream>) -> TokenStream {
 }
 
 fn event_impls(name: &Ident, event: &Event, version: &Version, rt: &TokenStream) -> TokenStream {
+    event_trait_impls(&ImplTarget::plain(quote!(#name)), event, version, rt)
+}
+
+/// The type a trait impl is for, with the generics a derive input may have.
+pub struct ImplTarget {
+    /// `<'a, T>` after `impl`.
+    pub impl_generics: TokenStream,
+    /// `Reply<'a, T>`.
+    pub self_ty: TokenStream,
+    /// `where ...`.
+    pub where_clause: TokenStream,
+}
+
+impl ImplTarget {
+    /// A type without generics.
+    pub fn plain(self_ty: TokenStream) -> Self {
+        ImplTarget {
+            impl_generics: TokenStream::new(),
+            self_ty,
+            where_clause: TokenStream::new(),
+        }
+    }
+}
+
+/// `Event` with the event's catalog row as constants, and `ReceivedEvent` or `SendEvent`: for the
+/// generated types and for `#[derive(partner_events::Event)]` alike.
+pub fn event_trait_impls(
+    target: &ImplTarget,
+    event: &Event,
+    version: &Version,
+    rt: &TokenStream,
+) -> TokenStream {
+    let ImplTarget {
+        impl_generics,
+        self_ty,
+        where_clause,
+    } = target;
     let event_name = &event.name;
     let direction = match event.direction {
         Direction::Received => quote!(#rt::Direction::Received),
@@ -668,22 +705,14 @@ fn event_impls(name: &Ident, event: &Event, version: &Version, rt: &TokenStream)
     let sunset = option_tokens(event.sunset.map(|d| date_tokens(d, rt)));
     let replaced_by = option_tokens(event.replaced_by.as_ref().map(|r| quote!(#r)));
     let open = matches!(version.payload, Payload::Open(_));
-    let direction_impl = match event.direction {
-        Direction::Received => quote! {
-            #[automatically_derived]
-            #[allow(deprecated)]
-            impl #rt::ReceivedEvent for #name {}
-        },
-        Direction::Send => quote! {
-            #[automatically_derived]
-            #[allow(deprecated)]
-            impl #rt::SendEvent for #name {}
-        },
+    let marker = match event.direction {
+        Direction::Received => quote!(ReceivedEvent),
+        Direction::Send => quote!(SendEvent),
     };
     quote! {
         #[automatically_derived]
         #[allow(deprecated)]
-        impl #rt::Event for #name {
+        impl #impl_generics #rt::Event for #self_ty #where_clause {
             const NAME: &'static str = #event_name;
             const DIRECTION: #rt::Direction = #direction;
             const SCHEMA_VERSION: #rt::SchemaVersion = #this_version;
@@ -696,7 +725,10 @@ fn event_impls(name: &Ident, event: &Event, version: &Version, rt: &TokenStream)
             };
             const OPEN_PAYLOAD: bool = #open;
         }
-        #direction_impl
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl #impl_generics #rt::#marker for #self_ty #where_clause {}
     }
 }
 
