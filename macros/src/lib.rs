@@ -32,7 +32,7 @@ pub fn include_catalog(input: proc_macro::TokenStream) -> proc_macro::TokenStrea
 
 /// Routes SDK messages to the methods of an impl block, one method per received event.
 ///
-/// ```ignore
+/// ```text
 /// #[partner_events::handler]
 /// impl MyApp {
 ///     fn on_hold(&mut self, event: AwInteractionHoldV1) { /* ... */ }
@@ -72,7 +72,7 @@ pub fn handler(
 
 /// Checks a partner's own payload struct against the catalog and implements the runtime traits.
 ///
-/// ```ignore
+/// ```text
 /// #[derive(serde::Serialize, partner_events::Event)]
 /// #[event(name = "aw-chat-message-received-v1", version = "1.0.0")]
 /// #[serde(rename_all = "camelCase")]

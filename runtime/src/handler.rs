@@ -8,7 +8,7 @@ use crate::{
 
 /// What a handler may take after the event: how the message was decoded.
 ///
-/// ```ignore
+/// ```text
 /// fn on_hold(&mut self, event: AwInteractionHoldV1, context: &partner_events::EventContext)
 /// ```
 #[derive(Debug, Clone, PartialEq)]

@@ -35,7 +35,11 @@ fn no_snapshot_shows_a_panicking_macro() {
             let path = file.unwrap().path();
             if path.extension().is_some_and(|e| e == "stderr") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                assert!(!text.contains("panicked"), "{} shows a panic", path.display());
+                assert!(
+                    !text.contains("panicked"),
+                    "{} shows a panic",
+                    path.display()
+                );
                 checked += 1;
             }
         }
