@@ -13,6 +13,41 @@
 //! assert_eq!(hold.interaction_id, "int-1");
 //! assert_eq!(AwInteractionHoldV1::NAME, "aw-interaction-hold-v1");
 //! ```
+//!
+//! A partner app routes what `onMessage` receives with [`handler`], and sends with
+//! [`send_request`]:
+//!
+//! ```
+//! use partner_events::events::{AwInteractionHoldV1, AwChatMessageReceivedV1};
+//! use partner_events::{Dispatch, EventContext, Unhandled};
+//!
+//! #[derive(Default)]
+//! struct App { held: Vec<String>, other: usize }
+//!
+//! #[partner_events::handler]
+//! impl App {
+//!     fn on_hold(&mut self, event: AwInteractionHoldV1, _context: &EventContext) {
+//!         self.held.push(event.interaction_id);
+//!     }
+//!     fn fallback(&mut self, _unhandled: Unhandled) {
+//!         self.other += 1;
+//!     }
+//! }
+//!
+//! let mut app = App::default();
+//! let hold = r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-interaction-hold-v1","value":{"interactionId":"int-1","schemaVersion":"1.0.0"}}}"#;
+//! assert!(matches!(app.handle(hold), Dispatch::Handled("aw-interaction-hold-v1")));
+//! assert!(matches!(app.handle(r#"{"type":"error","message":{}}"#), Dispatch::Fallback));
+//! assert_eq!((app.held.len(), app.other), (1, 1));
+//!
+//! let reply = AwChatMessageReceivedV1 {
+//!     interaction_id: "int-1".into(),
+//!     message: "hi".into(),
+//!     schema_version: Default::default(),
+//! };
+//! let (name, _data) = partner_events::send_event_args(&reply).unwrap();
+//! assert_eq!(name, "aw-chat-message-received-v1");
+//! ```
 
 #![deny(missing_docs)]
 
