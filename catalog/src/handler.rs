@@ -331,7 +331,13 @@ pub fn expand(
             /// [`partner_events::Decoder`] and routes it to its handler method; anything no
             /// handler takes goes to `fallback`, or is returned.
             pub fn handle(#receiver, json: &str) -> ::partner_events::Dispatch<#events::Received> {
-                self.handle_with(&::partner_events::Decoder::<#events::Catalog>::for_catalog(), json)
+                // made once: a decoder is plain configuration, and making one reads the clock
+                static __DECODER: ::std::sync::OnceLock<::partner_events::Decoder<#events::Catalog>> =
+                    ::std::sync::OnceLock::new();
+                self.handle_with(
+                    __DECODER.get_or_init(::partner_events::Decoder::<#events::Catalog>::for_catalog),
+                    json,
+                )
             }
 
             /// [`Self::handle`] with a decoder of your choosing (sunset policy, date, size limit).
