@@ -654,6 +654,35 @@ impl<R: AnyEvent + Serialize> Message<R> {
 
 // ---- the one-pass decoder ----------------------------------------------------------------------
 
+/// A string that borrows from the input when it can. serde's own `Cow<str>` impl always
+/// allocates (it reads a `String`); keys and names here are read by the million, so they borrow.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                text: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
 struct Fast<'de, R> {
     envelope_version: Option<Cow<'de, str>>,
     name: Cow<'de, str>,
@@ -683,11 +712,11 @@ impl<'de, C: EventCatalog> Visitor<'de> for EnvelopeVisitor<C> {
         let mut kind: Option<Cow<'de, str>> = None;
         let mut envelope_version: Option<Cow<'de, str>> = None;
         let mut message: Option<(Cow<'de, str>, FastPayload<'de, C::Received>)> = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "type" if kind.is_none() => kind = Some(map.next_value()?),
+                "type" if kind.is_none() => kind = Some(map.next_value::<Text<'de>>()?.0),
                 "schemaVersion" if envelope_version.is_none() => {
-                    envelope_version = Some(map.next_value()?)
+                    envelope_version = Some(map.next_value::<Text<'de>>()?.0)
                 }
                 // Only an event's message is read here, and only once `type` said so.
                 "message" if message.is_none() && kind.as_deref() == Some("event") => {
@@ -730,9 +759,9 @@ impl<'de, C: EventCatalog> Visitor<'de> for MessageSeed<C> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut name: Option<Cow<'de, str>> = None;
         let mut payload: Option<FastPayload<'de, C::Received>> = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "eventName" if name.is_none() => name = Some(map.next_value()?),
+                "eventName" if name.is_none() => name = Some(map.next_value::<Text<'de>>()?.0),
                 "value" if payload.is_none() => {
                     payload = Some(match &name {
                         Some(name) => map.next_value_seed(PayloadSeed::<C> {
@@ -828,12 +857,14 @@ fn json_kind(json: &str) -> &'static str {
 
 fn required_string<'a>(raw: Option<&'a RawValue>, what: &str) -> Result<Cow<'a, str>, DecodeError> {
     let raw = raw.ok_or_else(|| not_sdk(format!("{what} is missing")))?;
-    serde_json::from_str::<Cow<'a, str>>(raw.get()).map_err(|_| {
-        not_sdk(format!(
-            "{what} must be a string, not {}",
-            json_kind(raw.get())
-        ))
-    })
+    serde_json::from_str::<Text<'a>>(raw.get())
+        .map(|text| text.0)
+        .map_err(|_| {
+            not_sdk(format!(
+                "{what} must be a string, not {}",
+                json_kind(raw.get())
+            ))
+        })
 }
 
 fn optional_string(raw: Option<&RawValue>, what: &str) -> Result<Option<String>, DecodeError> {
