@@ -531,26 +531,21 @@ impl<'d> Loader<'d> {
                 let _ = self.payload(value, "unnamed");
                 continue;
             };
-            let version = match semver::Version::parse(&text) {
-                Ok(v) if v.pre.is_empty() && v.build.is_empty() => v,
-                Ok(_) => {
+            let problem = match semver::Version::parse(&text) {
+                Ok(v) if v.pre.is_empty() && v.build.is_empty() => Ok(v),
+                Ok(_) => Err("has a pre-release or build suffix"),
+                Err(_) => Err("is not a semantic version"),
+            };
+            let version = match problem {
+                Ok(version) => version,
+                Err(problem) => {
                     self.error_with_help(
                         key.position,
-                        format!("schema version `{text}` has a pre-release or build suffix"),
+                        format!("schema version `{text}` {problem}"),
                         Some("schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`".into()),
                     );
                     ok = false;
                     // still read the payload, for its own diagnostics
-                    let _ = self.payload(value, &text);
-                    continue;
-                }
-                Err(_) => {
-                    self.error_with_help(
-                        key.position,
-                        format!("schema version `{text}` is not a semantic version"),
-                        Some("schema versions are plain MAJOR.MINOR.PATCH, e.g. `1.0.0`".into()),
-                    );
-                    ok = false;
                     let _ = self.payload(value, &text);
                     continue;
                 }
