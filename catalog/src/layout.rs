@@ -202,3 +202,89 @@ pub fn rust_type(name: &str, ty: &Type) -> RustType {
         Type::Map(value) => RustType::Map(Box::new(rust_type(&format!("{name}Value"), value))),
     }
 }
+
+/// Payloads up to this many bytes sit inline in the dispatch enums (`Received`, `Sent`); larger
+/// ones are boxed. Inline small payloads spare the common tiny events (hold, mute, resume: one
+/// string) an allocation; boxing large ones keeps the enum, and every move of a decoded message,
+/// small. The same rule decides both enums, so a payload is boxed or not wherever it appears.
+pub const INLINE_PAYLOAD_BYTES: usize = 32;
+
+/// Whether the dispatch enums box this schema version's payload: its
+/// [estimated size](estimated_payload_size) is over [`INLINE_PAYLOAD_BYTES`], or unknown.
+pub fn boxed_in_dispatch(catalog: &Catalog, version: &Version) -> bool {
+    !matches!(estimated_payload_size(catalog, version), Some(size) if size <= INLINE_PAYLOAD_BYTES)
+}
+
+/// An upper bound on the size in bytes of a payload's Rust type on a 64-bit target, from the
+/// schema alone (the macro cannot ask rustc); `None` when it cannot be bounded. It only decides
+/// boxing: erring large costs an allocation, erring small a larger enum, and neither changes
+/// what decodes.
+pub fn estimated_payload_size(catalog: &Catalog, version: &Version) -> Option<usize> {
+    let size = match &version.payload {
+        Payload::Open(_) => LARGE,
+        Payload::Object(object) => object_size(catalog, object, 0),
+    };
+    (size < LARGE).then_some(size)
+}
+
+/// Deeper than this, a shape is assumed large (and recursion through shapes ends).
+const SIZE_DEPTH_LIMIT: usize = 16;
+const LARGE: usize = usize::MAX / 4;
+
+fn type_size(catalog: &Catalog, ty: &Type, depth: usize) -> usize {
+    if depth > SIZE_DEPTH_LIMIT {
+        return LARGE;
+    }
+    match ty {
+        // pointer, capacity, length (a `BTreeMap`: root, height, length)
+        Type::String | Type::Array(_) | Type::Map(_) => 24,
+        // 16 bytes, or a `String`'s 24 under serde_json's `arbitrary_precision`
+        Type::Number => 24,
+        Type::Boolean | Type::Enum(_) => 1,
+        // a one-variant enum with no data
+        Type::Literal(_) => 0,
+        // serde_json's `preserve_order` or `arbitrary_precision`, switched on by any crate in the
+        // build, changes a `Value`'s size; the macro cannot know, so it is unbounded.
+        Type::Json => LARGE,
+        Type::Named(name) => match catalog.shapes.get(name) {
+            Some(shape) => type_size(catalog, &shape.ty, depth + 1),
+            None => LARGE,
+        },
+        Type::Object(object) => object_size(catalog, object, depth + 1),
+        // an untagged enum: the largest alternative and a tag
+        Type::Union(variants) => variants
+            .iter()
+            .map(|variant| type_size(catalog, variant, depth + 1))
+            .max()
+            .unwrap_or(0)
+            .saturating_add(8),
+    }
+}
+
+fn object_size(catalog: &Catalog, object: &Object, depth: usize) -> usize {
+    let total = object.fields.iter().fold(0usize, |total, field| {
+        let mut size = type_size(catalog, &field.ty, depth);
+        // `Option` is free where the type has a spare bit pattern to mean `None` (strings,
+        // vectors, maps, numbers, booleans, enums); elsewhere assume a tag word.
+        let wrappers = usize::from(field.optional) + usize::from(field.nullable);
+        for _ in 0..wrappers {
+            size = match field.ty {
+                Type::String
+                | Type::Array(_)
+                | Type::Map(_)
+                | Type::Number
+                | Type::Boolean
+                | Type::Enum(_) => size,
+                Type::Literal(_) => size + 1,
+                _ => size.saturating_add(8),
+            };
+        }
+        total.saturating_add(size)
+    });
+    // rustc reorders fields, so padding only rounds the total up to the alignment
+    if total > 8 {
+        total.div_ceil(8).saturating_mul(8)
+    } else {
+        total
+    }
+}
