@@ -189,9 +189,13 @@ fn catalog_impl(catalog: &Catalog, rt: &TokenStream) -> TokenStream {
         }
         let name = &event.name;
         let ty = ident(&naming::version_type_name(event, &newest.version));
+        let wrapped = wrap_payload(catalog, newest, quote!(__payload));
         Some(quote! {
-            #name => <#ty as #rt::__private::serde::Deserialize>::deserialize(__deserializer)
-                .map(|__payload| #rt::__private::FastPayload::Typed(Received::#ty(::std::boxed::Box::new(__payload)))),
+            #name => {
+                let __payload = <#ty as #rt::__private::serde::Deserialize>::deserialize(__deserializer)?;
+                *__slot = ::core::option::Option::Some(Received::#ty(#wrapped));
+                ::core::result::Result::Ok(#rt::__private::FastPayload::Typed)
+            }
         })
     });
     quote! {
@@ -216,7 +220,8 @@ fn catalog_impl(catalog: &Catalog, rt: &TokenStream) -> TokenStream {
             fn deserialize_received_fast<'de, __D>(
                 __name: &str,
                 __deserializer: __D,
-            ) -> ::core::result::Result<#rt::__private::FastPayload<'de, Received>, __D::Error>
+                __slot: &mut ::core::option::Option<Received>,
+            ) -> ::core::result::Result<#rt::__private::FastPayload<'de>, __D::Error>
             where
                 __D: #rt::__private::serde::Deserializer<'de>,
             {
@@ -227,6 +232,15 @@ fn catalog_impl(catalog: &Catalog, rt: &TokenStream) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// `payload` as the dispatch enums hold it: boxed or inline, by [`layout::boxed_in_dispatch`].
+pub fn wrap_payload(catalog: &Catalog, version: &Version, payload: TokenStream) -> TokenStream {
+    if layout::boxed_in_dispatch(catalog, version) {
+        quote!(::std::boxed::Box::new(#payload))
+    } else {
+        payload
     }
 }
 
@@ -250,9 +264,28 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
         })
         .collect();
     let variants = versions.iter().map(|(event, version, ty)| {
-        let doc = format!("`{}`, schema version {}.", event.name, version.version);
+        let boxed = layout::boxed_in_dispatch(catalog, version);
+        let limit = layout::INLINE_PAYLOAD_BYTES;
+        let storage = match layout::estimated_payload_size(catalog, version) {
+            None => "Boxed: open JSON has no fixed size.".to_owned(),
+            Some(bytes) if boxed => {
+                format!("Boxed: the payload's estimated size, {bytes} bytes, is over the {limit}-byte limit.")
+            }
+            Some(bytes) => {
+                format!("Held inline: the payload's estimated size, {bytes} bytes, is within the {limit}-byte limit.")
+            }
+        };
+        let doc = format!(
+            "`{}`, schema version {}. {storage}",
+            event.name, version.version
+        );
         let deprecated = deprecated_attr(event);
-        quote!(#[doc = #doc] #deprecated #ty(::std::boxed::Box<#ty>),)
+        let payload = if boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            quote!(#ty)
+        };
+        quote!(#[doc = #doc] #deprecated #ty(#payload),)
     });
     let arms = |body: &dyn Fn(&Ident) -> TokenStream| -> Vec<TokenStream> {
         versions
@@ -278,21 +311,24 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
     });
     let serialize_arms =
         arms(&|_| quote!(#rt::__private::serde::Serialize::serialize(__payload, __serializer)));
-    let entries = versions.iter().map(|(_, _, ty)| {
+    let entries = versions.iter().map(|(_, version, ty)| {
+        let wrapped = wrap_payload(catalog, version, quote!(__payload));
         quote! {
             #rt::__private::Entry {
                 name: <#ty as #rt::Event>::NAME,
                 version: <#ty as #rt::Event>::SCHEMA_VERSION,
                 lifecycle: <#ty as #rt::Event>::LIFECYCLE,
-                decode: |__json| #rt::__private::decode_payload(__json, |__payload| #enum_name::#ty(::std::boxed::Box::new(__payload))),
+                decode: |__json| #rt::__private::decode_payload(__json, |__payload| #enum_name::#ty(#wrapped)),
             },
         }
     });
     let doc = format!(
         "Any {what}-direction event of the catalog: one variant per event and schema version, \
-         named after its type. Serializes as the payload alone. Payloads are boxed so that the \
-         enum stays small (payload types range from a few bytes to half a kilobyte) and moving a \
-         decoded message costs the same for every event."
+         named after its type. Serializes as the payload alone.\n\n\
+         Payloads of up to {inline} bytes (one string and the `schemaVersion` literal, say) are \
+         held inline; larger ones and open JSON are boxed, so that the enum, and every move of a \
+         decoded message, stays small. Each variant's documentation says which it is.",
+        inline = layout::INLINE_PAYLOAD_BYTES
     );
     let table_doc = format!("The {what}-direction events, for decoding by name and version.");
     quote! {

@@ -108,6 +108,8 @@ struct Route {
     ty: syn::Ident,
     with_context: bool,
     event_name: String,
+    /// `Received` holds this payload in a `Box` (see `layout::boxed_in_dispatch`).
+    boxed: bool,
 }
 
 /// Expands `#[handler(args)]` on `item`, with `catalog` loaded and `events` the path of the
@@ -251,6 +253,7 @@ pub fn expand(
             ty: syn::Ident::new(&canonical, type_name.span()),
             with_context: typed.len() == 2,
             event_name: event.name.clone(),
+            boxed: crate::layout::boxed_in_dispatch(catalog, version),
         });
     }
     if let Some(span) = args.exhaustive {
@@ -300,11 +303,17 @@ pub fn expand(
             ty,
             with_context,
             event_name,
+            boxed,
         } = route;
-        let call = if *with_context {
-            quote_spanned!(method.span()=> self.#method(*__payload, &__context))
+        let payload = if *boxed {
+            quote!(*__payload)
         } else {
-            quote_spanned!(method.span()=> self.#method(*__payload))
+            quote!(__payload)
+        };
+        let call = if *with_context {
+            quote_spanned!(method.span()=> self.#method(#payload, &__context))
+        } else {
+            quote_spanned!(method.span()=> self.#method(#payload))
         };
         quote! {
             #events::Received::#ty(__payload) => {

@@ -52,10 +52,13 @@ where
     Ok(wrap(value))
 }
 
-/// What the one-pass decoder got for a payload: the typed event, or the raw text to classify.
-pub enum FastPayload<'de, R> {
-    /// Decoded with the event's newest type, whose literal `schemaVersion` matched.
-    Typed(R),
+/// What the one-pass decoder got for a payload: the typed event (written to the caller's slot,
+/// so that the event is built once, where it will live, instead of being moved out through
+/// every layer of the envelope's visitors), or the raw text to classify.
+pub enum FastPayload<'de> {
+    /// Decoded with the event's newest type, whose literal `schemaVersion` matched; the event is
+    /// in the slot.
+    Typed,
     /// Not decoded in the first pass.
     Raw(&'de serde_json::value::RawValue),
 }

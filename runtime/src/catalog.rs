@@ -21,7 +21,8 @@ pub trait EventCatalog {
     fn deserialize_received_fast<'de, D>(
         name: &str,
         deserializer: D,
-    ) -> Result<FastPayload<'de, Self::Received>, D::Error>
+        slot: &mut Option<Self::Received>,
+    ) -> Result<FastPayload<'de>, D::Error>
     where
         D: Deserializer<'de>;
 }

@@ -396,22 +396,30 @@ impl<C: EventCatalog> Decoder<C> {
                 limit: self.max_bytes,
             });
         }
-        match decode_fast::<C>(json) {
+        let mut slot = None;
+        match decode_fast::<C>(json, &mut slot) {
             Some(Fast {
                 envelope_version,
-                payload: FastPayload::Typed(event),
+                payload: FastPayload::Typed,
                 ..
-            }) => self.finish(
-                event,
-                VersionMatch::Exact,
-                VersionSource::Payload,
-                envelope_version.map(share_envelope_version),
-            ),
+            }) => match slot {
+                Some(event) => self.finish(
+                    event,
+                    VersionMatch::Exact,
+                    VersionSource::Payload,
+                    envelope_version.map(|text| share_envelope_version(Cow::Borrowed(text))),
+                ),
+                None => self.decode_slow(json),
+            },
             Some(Fast {
                 envelope_version,
                 name,
                 payload: FastPayload::Raw(payload),
-            }) => self.classify(&name, payload, envelope_version.map(share_envelope_version)),
+            }) => self.classify(
+                name,
+                payload,
+                envelope_version.map(|text| share_envelope_version(Cow::Borrowed(text))),
+            ),
             None => self.decode_slow(json),
         }
     }
@@ -545,6 +553,7 @@ impl<C: EventCatalog> Decoder<C> {
         self.finish(event, version_match, source, envelope_version)
     }
 
+    #[inline]
     fn finish(
         &self,
         event: C::Received,
@@ -683,51 +692,103 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
-struct Fast<'de, R> {
-    envelope_version: Option<Cow<'de, str>>,
-    name: Cow<'de, str>,
-    payload: FastPayload<'de, R>,
+/// What the first pass found, when the message is an event. The strings borrow from the input:
+/// an escaped name or version sends the message to the slow path, which reads it properly.
+struct Fast<'de> {
+    envelope_version: Option<&'de str>,
+    name: &'de str,
+    payload: FastPayload<'de>,
 }
 
-/// `None` means "not the common case": the slow path decides what it is.
-fn decode_fast<C: EventCatalog>(json: &str) -> Option<Fast<'_, C::Received>> {
+/// `None` means "not the common case": the slow path decides what it is. A typed payload is
+/// written to `slot`; it only counts when the whole message was read.
+fn decode_fast<'de, C: EventCatalog>(
+    json: &'de str,
+    slot: &mut Option<C::Received>,
+) -> Option<Fast<'de>> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let fast = deserializer
-        .deserialize_map(EnvelopeVisitor::<C>(PhantomData))
+        .deserialize_map(EnvelopeVisitor::<C> { slot })
         .ok()?;
     deserializer.end().ok()?;
     Some(fast)
 }
 
-struct EnvelopeVisitor<C>(PhantomData<C>);
+/// Defines a key enum the way serde's derive does: keys are matched as they are read, with no
+/// string kept, and every other key is `Other`.
+macro_rules! keys {
+    ($name:ident { $($key:literal => $variant:ident,)* }) => {
+        enum $name { $($variant,)* Other }
 
-impl<'de, C: EventCatalog> Visitor<'de> for EnvelopeVisitor<C> {
-    type Value = Fast<'de, C::Received>;
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct KeyVisitor;
+                impl Visitor<'_> for KeyVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a key")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<$name, E> {
+                        Ok(match key {
+                            $($key => $name::$variant,)*
+                            _ => $name::Other,
+                        })
+                    }
+                }
+                deserializer.deserialize_identifier(KeyVisitor)
+            }
+        }
+    };
+}
+
+keys!(EnvelopeKey {
+    "type" => Type,
+    "schemaVersion" => SchemaVersion,
+    "message" => Message,
+});
+
+keys!(MessageKey {
+    "eventName" => EventName,
+    "value" => Value,
+});
+
+struct EnvelopeVisitor<'s, C: EventCatalog> {
+    slot: &'s mut Option<C::Received>,
+}
+
+impl<'de, C: EventCatalog> Visitor<'de> for EnvelopeVisitor<'_, C> {
+    type Value = Fast<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an SDK event message")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut kind: Option<Cow<'de, str>> = None;
-        let mut envelope_version: Option<Cow<'de, str>> = None;
-        let mut message: Option<(Cow<'de, str>, FastPayload<'de, C::Received>)> = None;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match &*key {
-                "type" if kind.is_none() => kind = Some(map.next_value::<Text<'de>>()?.0),
-                "schemaVersion" if envelope_version.is_none() => {
-                    envelope_version = Some(map.next_value::<Text<'de>>()?.0)
+        let mut is_event = false;
+        let mut envelope_version: Option<&'de str> = None;
+        let mut message: Option<(&'de str, FastPayload<'de>)> = None;
+        while let Some(key) = map.next_key::<EnvelopeKey>()? {
+            match key {
+                EnvelopeKey::Type if !is_event => {
+                    is_event = map.next_value::<&'de str>()? == "event";
+                    if !is_event {
+                        return Err(A::Error::custom("not an event"));
+                    }
+                }
+                EnvelopeKey::SchemaVersion if envelope_version.is_none() => {
+                    envelope_version = Some(map.next_value()?)
                 }
                 // Only an event's message is read here, and only once `type` said so.
-                "message" if message.is_none() && kind.as_deref() == Some("event") => {
-                    message = Some(map.next_value_seed(MessageSeed::<C>(PhantomData))?)
+                EnvelopeKey::Message if message.is_none() && is_event => {
+                    message = Some(map.next_value_seed(MessageSeed::<C> {
+                        slot: &mut *self.slot,
+                    })?)
                 }
-                "type" | "schemaVersion" | "message" => {
-                    return Err(A::Error::custom("left to the slow path"))
-                }
-                _ => {
+                EnvelopeKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
+                // A repeated key, or `message` before `type`.
+                _ => return Err(A::Error::custom("left to the slow path")),
             }
         }
         let (name, payload) = message.ok_or_else(|| A::Error::custom("no event message"))?;
@@ -739,43 +800,45 @@ impl<'de, C: EventCatalog> Visitor<'de> for EnvelopeVisitor<C> {
     }
 }
 
-struct MessageSeed<C>(PhantomData<C>);
+struct MessageSeed<'s, C: EventCatalog> {
+    slot: &'s mut Option<C::Received>,
+}
 
-impl<'de, C: EventCatalog> DeserializeSeed<'de> for MessageSeed<C> {
-    type Value = (Cow<'de, str>, FastPayload<'de, C::Received>);
+impl<'de, C: EventCatalog> DeserializeSeed<'de> for MessageSeed<'_, C> {
+    type Value = (&'de str, FastPayload<'de>);
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de, C: EventCatalog> Visitor<'de> for MessageSeed<C> {
-    type Value = (Cow<'de, str>, FastPayload<'de, C::Received>);
+impl<'de, C: EventCatalog> Visitor<'de> for MessageSeed<'_, C> {
+    type Value = (&'de str, FastPayload<'de>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an event message")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut name: Option<Cow<'de, str>> = None;
-        let mut payload: Option<FastPayload<'de, C::Received>> = None;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match &*key {
-                "eventName" if name.is_none() => name = Some(map.next_value::<Text<'de>>()?.0),
-                "value" if payload.is_none() => {
-                    payload = Some(match &name {
+        let mut name: Option<&'de str> = None;
+        let mut payload: Option<FastPayload<'de>> = None;
+        while let Some(key) = map.next_key::<MessageKey>()? {
+            match key {
+                MessageKey::EventName if name.is_none() => name = Some(map.next_value()?),
+                MessageKey::Value if payload.is_none() => {
+                    payload = Some(match name {
                         Some(name) => map.next_value_seed(PayloadSeed::<C> {
                             name,
-                            catalog: PhantomData,
+                            slot: &mut *self.slot,
                         })?,
                         // `value` before `eventName`: keep it raw and decode it afterwards
                         None => FastPayload::Raw(map.next_value()?),
                     })
                 }
-                "eventName" | "value" => return Err(A::Error::custom("left to the slow path")),
-                _ => {
+                MessageKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
+                _ => return Err(A::Error::custom("left to the slow path")),
             }
         }
         match (name, payload) {
@@ -785,16 +848,16 @@ impl<'de, C: EventCatalog> Visitor<'de> for MessageSeed<C> {
     }
 }
 
-struct PayloadSeed<'n, C> {
+struct PayloadSeed<'n, 's, C: EventCatalog> {
     name: &'n str,
-    catalog: PhantomData<C>,
+    slot: &'s mut Option<C::Received>,
 }
 
-impl<'de, C: EventCatalog> DeserializeSeed<'de> for PayloadSeed<'_, C> {
-    type Value = FastPayload<'de, C::Received>;
+impl<'de, C: EventCatalog> DeserializeSeed<'de> for PayloadSeed<'_, '_, C> {
+    type Value = FastPayload<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        C::deserialize_received_fast(self.name, deserializer)
+        C::deserialize_received_fast(self.name, deserializer, self.slot)
     }
 }
 

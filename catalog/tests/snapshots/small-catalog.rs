@@ -672,23 +672,25 @@ impl DemoReplyV1SchemaVersion {
 ///The newest schema version (2.1.0) of the `demo-ping-v2` event; see [`DemoPingV2Schema2_1_0`].
 #[allow(deprecated)]
 pub type DemoPingV2 = DemoPingV2Schema2_1_0;
-///Any received-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone. Payloads are boxed so that the enum stays small (payload types range from a few bytes to half a kilobyte) and moving a decoded message costs the same for every event.
+/**Any received-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
+
+Payloads of up to 32 bytes (one string and the `schemaVersion` literal, say) are held inline; larger ones and open JSON are boxed, so that the enum, and every move of a decoded message, stays small. Each variant's documentation says which it is.*/
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(deprecated)]
 #[non_exhaustive]
 pub enum Received {
-    ///`demo-ping-v1`, schema version 1.0.0.
+    ///`demo-ping-v1`, schema version 1.0.0. Held inline: the payload's estimated size, 32 bytes, is within the 32-byte limit.
     #[allow(clippy::deprecated_semver)]
     #[deprecated(
         since = "2025-06-01",
         note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
     )]
-    DemoPingV1(::std::boxed::Box<DemoPingV1>),
-    ///`demo-ping-v2`, schema version 2.0.0.
+    DemoPingV1(DemoPingV1),
+    ///`demo-ping-v2`, schema version 2.0.0. Boxed: the payload's estimated size, 96 bytes, is over the 32-byte limit.
     DemoPingV2Schema2_0_0(::std::boxed::Box<DemoPingV2Schema2_0_0>),
-    ///`demo-ping-v2`, schema version 2.1.0.
+    ///`demo-ping-v2`, schema version 2.1.0. Boxed: the payload's estimated size, 48 bytes, is over the 32-byte limit.
     DemoPingV2Schema2_1_0(::std::boxed::Box<DemoPingV2Schema2_1_0>),
-    ///`demo-open-v1`, schema version 1.0.0.
+    ///`demo-open-v1`, schema version 1.0.0. Boxed: open JSON has no fixed size.
     DemoOpenV1(::std::boxed::Box<DemoOpenV1>),
 }
 #[automatically_derived]
@@ -818,7 +820,7 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
         lifecycle: <DemoPingV1 as ::partner_events::Event>::LIFECYCLE,
         decode: |__json| ::partner_events::__private::decode_payload(
             __json,
-            |__payload| Received::DemoPingV1(::std::boxed::Box::new(__payload)),
+            |__payload| Received::DemoPingV1(__payload),
         ),
     },
     ::partner_events::__private::Entry {
@@ -853,12 +855,14 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
         ),
     },
 ];
-///Any send-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone. Payloads are boxed so that the enum stays small (payload types range from a few bytes to half a kilobyte) and moving a decoded message costs the same for every event.
+/**Any send-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
+
+Payloads of up to 32 bytes (one string and the `schemaVersion` literal, say) are held inline; larger ones and open JSON are boxed, so that the enum, and every move of a decoded message, stays small. Each variant's documentation says which it is.*/
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(deprecated)]
 #[non_exhaustive]
 pub enum Sent {
-    ///`demo-reply-v1`, schema version 1.0.0.
+    ///`demo-reply-v1`, schema version 1.0.0. Boxed: the payload's estimated size, 48 bytes, is over the 32-byte limit.
     DemoReplyV1(::std::boxed::Box<DemoReplyV1>),
 }
 #[automatically_derived]
@@ -966,8 +970,9 @@ impl ::partner_events::EventCatalog for Catalog {
     fn deserialize_received_fast<'de, __D>(
         __name: &str,
         __deserializer: __D,
+        __slot: &mut ::core::option::Option<Received>,
     ) -> ::core::result::Result<
-        ::partner_events::__private::FastPayload<'de, Received>,
+        ::partner_events::__private::FastPayload<'de>,
         __D::Error,
     >
     where
@@ -975,12 +980,13 @@ impl ::partner_events::EventCatalog for Catalog {
     {
         match __name {
             "demo-ping-v1" => {
-                <DemoPingV1 as ::partner_events::__private::serde::Deserialize>::deserialize(
-                        __deserializer,
-                    )
-                    .map(|__payload| ::partner_events::__private::FastPayload::Typed(
-                        Received::DemoPingV1(::std::boxed::Box::new(__payload)),
-                    ))
+                let __payload = <DemoPingV1 as ::partner_events::__private::serde::Deserialize>::deserialize(
+                    __deserializer,
+                )?;
+                *__slot = ::core::option::Option::Some(Received::DemoPingV1(__payload));
+                ::core::result::Result::Ok(
+                    ::partner_events::__private::FastPayload::Typed,
+                )
             }
             _ => {
                 <&'de ::partner_events::__private::serde_json::value::RawValue as ::partner_events::__private::serde::Deserialize>::deserialize(
