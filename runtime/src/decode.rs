@@ -25,11 +25,12 @@ use crate::{
 /// today (`"1.0.0"`).
 pub type EnvelopeVersion = Cow<'static, str>;
 
-fn share_envelope_version(text: Cow<'_, str>) -> EnvelopeVersion {
+#[inline]
+fn share_envelope_version(text: &str) -> EnvelopeVersion {
     if text == "1.0.0" {
         Cow::Borrowed("1.0.0")
     } else {
-        Cow::Owned(text.into_owned())
+        Cow::Owned(text.to_owned())
     }
 }
 
@@ -407,7 +408,7 @@ impl<C: EventCatalog> Decoder<C> {
                     event,
                     VersionMatch::Exact,
                     VersionSource::Payload,
-                    envelope_version.map(|text| share_envelope_version(Cow::Borrowed(text))),
+                    envelope_version.map(share_envelope_version),
                 ),
                 None => self.decode_slow(json),
             },
@@ -415,11 +416,7 @@ impl<C: EventCatalog> Decoder<C> {
                 envelope_version,
                 name,
                 payload: FastPayload::Raw(payload),
-            }) => self.classify(
-                name,
-                payload,
-                envelope_version.map(|text| share_envelope_version(Cow::Borrowed(text))),
-            ),
+            }) => self.classify(name, payload, envelope_version.map(share_envelope_version)),
             None => self.decode_slow(json),
         }
     }
@@ -443,7 +440,7 @@ impl<C: EventCatalog> Decoder<C> {
             serde_json::from_str(json).map_err(|error| not_sdk(strip_position(&error)))?;
         let kind = required_string(envelope.kind, "`type`")?;
         let envelope_version = optional_string(envelope.schema_version, "`schemaVersion`")?
-            .map(|text| share_envelope_version(Cow::Owned(text)));
+            .map(|text| share_envelope_version(&text));
         let message = envelope
             .message
             .ok_or_else(|| not_sdk("the envelope has no `message`".into()))?;
