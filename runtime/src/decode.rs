@@ -1,11 +1,13 @@
 //! Decoding what a partner's `onMessage` receives: `{type, schemaVersion, message}`.
 //!
 //! The common case, a known event at its current schema version, is decoded in one pass: the
-//! envelope is walked with borrowed keys, and the payload is read straight into its generated type
-//! as soon as `eventName` is known, with no intermediate `serde_json::Value`. The payload type's
-//! literal `schemaVersion` proves the version matched. Anything else (another version, an
-//! unknown event, a non-event message, bad input) falls back to a slower path that classifies it
-//! precisely and keeps the raw payload byte for byte.
+//! envelope's keys are matched as they are read, its strings are borrowed, and the payload is read
+//! straight into its generated type as soon as `eventName` is known, with no intermediate
+//! `serde_json::Value`, and written once into a slot the caller owns rather than returned up
+//! through every visitor. The payload type's literal `schemaVersion` proves the version matched.
+//! Anything else (another version, an unknown event, a non-event message, escaped names, bad
+//! input) falls back to a slower path that classifies it precisely and keeps the raw payload byte
+//! for byte.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -410,6 +412,7 @@ impl<C: EventCatalog> Decoder<C> {
                     VersionSource::Payload,
                     envelope_version.map(share_envelope_version),
                 ),
+                // only a hand-written catalog could say "typed" and leave the slot empty
                 None => self.decode_slow(json),
             },
             Some(Fast {
@@ -660,35 +663,6 @@ impl<R: AnyEvent + Serialize> Message<R> {
 
 // ---- the one-pass decoder ----------------------------------------------------------------------
 
-/// A string that borrows from the input when it can. serde's own `Cow<str>` impl always
-/// allocates (it reads a `String`); keys and names here are read by the million, so they borrow.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(
-                self,
-                text: &'de str,
-            ) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
-            }
-            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(text)))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
-    }
-}
-
 /// What the first pass found, when the message is an event. The strings borrow from the input:
 /// an escaped name or version sends the message to the slow path, which reads it properly.
 struct Fast<'de> {
@@ -882,6 +856,35 @@ struct LooseEventMessage<'a> {
 struct PayloadVersion<'a> {
     #[serde(rename = "schemaVersion", borrow, default)]
     schema_version: Option<Cow<'a, str>>,
+}
+
+/// A string that borrows from the input when it can, and is read even when escaped. serde's own
+/// `Cow<str>` impl always allocates (it reads a `String`).
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                text: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
 }
 
 fn not_sdk(reason: String) -> DecodeError {
