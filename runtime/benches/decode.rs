@@ -9,8 +9,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use partner_events::events::{AwChatInitV1, AwInteractionHoldV1};
 use partner_events::{Decoder, Message};
 use serde::Deserialize;
+use support::{KnownEnvelope, HOLD};
 
-const HOLD: &str = r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-interaction-hold-v1","value":{"interactionId":"9b2f6c1e-5d4a-4f6b-8e1a-2c3d4e5f6a7b","schemaVersion":"1.0.0"}}}"#;
+mod support;
 
 /// chat-init with 20 messages, each with attachments and every optional field.
 fn chat_init() -> String {
@@ -24,26 +25,6 @@ fn chat_init() -> String {
         r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"aw-chat-init-v1","value":{{"interactionId":"int-7","messages":[{}],"schemaVersion":"1.0.0"}}}}}}"#,
         messages.join(",")
     )
-}
-
-/// (a): the envelope, with the payload type known in advance. Fields are read by serde only.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct KnownEnvelope<'a, T> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    #[serde(rename = "schemaVersion")]
-    schema_version: &'a str,
-    #[serde(borrow)]
-    message: KnownMessage<'a, T>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct KnownMessage<'a, T> {
-    #[serde(rename = "eventName")]
-    event_name: &'a str,
-    value: T,
 }
 
 /// (b): a `Value`, then the type.

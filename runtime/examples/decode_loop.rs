@@ -15,28 +15,11 @@ use std::process::ExitCode;
 
 use partner_events::events::AwInteractionHoldV1;
 use partner_events::{Decoder, Message};
-use serde::Deserialize;
 
-const HOLD: &str = r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-interaction-hold-v1","value":{"interactionId":"9b2f6c1e-5d4a-4f6b-8e1a-2c3d4e5f6a7b","schemaVersion":"1.0.0"}}}"#;
+#[path = "../benches/support/mod.rs"]
+mod support;
 
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct KnownEnvelope<'a, T> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    #[serde(rename = "schemaVersion")]
-    schema_version: &'a str,
-    #[serde(borrow)]
-    message: KnownMessage<'a, T>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct KnownMessage<'a, T> {
-    #[serde(rename = "eventName")]
-    event_name: &'a str,
-    value: T,
-}
+use support::{KnownEnvelope, HOLD};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
