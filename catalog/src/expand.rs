@@ -189,7 +189,7 @@ fn catalog_impl(catalog: &Catalog, rt: &TokenStream) -> TokenStream {
         }
         let name = &event.name;
         let ty = ident(&naming::version_type_name(event, &newest.version));
-        let wrapped = wrap_payload(catalog, newest, quote!(__payload));
+        let wrapped = PayloadStorage::of(catalog, newest).wrap(quote!(__payload));
         Some(quote! {
             #name => {
                 let __payload = <#ty as #rt::__private::serde::Deserialize>::deserialize(__deserializer)?;
@@ -235,12 +235,47 @@ fn catalog_impl(catalog: &Catalog, rt: &TokenStream) -> TokenStream {
     }
 }
 
-/// `payload` as the dispatch enums hold it: boxed or inline, by [`layout::boxed_in_dispatch`].
-pub fn wrap_payload(catalog: &Catalog, version: &Version, payload: TokenStream) -> TokenStream {
-    if layout::boxed_in_dispatch(catalog, version) {
-        quote!(::std::boxed::Box::new(#payload))
-    } else {
-        payload
+/// How the dispatch enums (`Received`, `Sent`) hold one schema version's payload: in a `Box` or
+/// inline, as [`layout::boxed_in_dispatch`] decides. The one place that spells either out, for the
+/// enums, their decode tables and `#[handler]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadStorage {
+    boxed: bool,
+}
+
+impl PayloadStorage {
+    /// The storage of `version`'s payload.
+    pub fn of(catalog: &Catalog, version: &Version) -> Self {
+        PayloadStorage {
+            boxed: layout::boxed_in_dispatch(catalog, version),
+        }
+    }
+
+    /// The variant's field type, for the payload type `ty`.
+    pub fn field_type(self, ty: &Ident) -> TokenStream {
+        if self.boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            quote!(#ty)
+        }
+    }
+
+    /// The variant's field, from a payload value.
+    pub fn wrap(self, payload: TokenStream) -> TokenStream {
+        if self.boxed {
+            quote!(::std::boxed::Box::new(#payload))
+        } else {
+            payload
+        }
+    }
+
+    /// The payload value, from the variant's field.
+    pub fn unwrap(self, field: TokenStream) -> TokenStream {
+        if self.boxed {
+            quote!(*#field)
+        } else {
+            field
+        }
     }
 }
 
@@ -264,11 +299,11 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
         })
         .collect();
     let variants = versions.iter().map(|(event, version, ty)| {
-        let boxed = layout::boxed_in_dispatch(catalog, version);
+        let storage = PayloadStorage::of(catalog, version);
         let limit = layout::INLINE_PAYLOAD_BYTES;
-        let storage = match layout::estimated_payload_size(catalog, version) {
+        let storage_doc = match layout::estimated_payload_size(catalog, version) {
             None => "Boxed: open JSON has no fixed size.".to_owned(),
-            Some(bytes) if boxed => {
+            Some(bytes) if storage.boxed => {
                 format!("Boxed: the payload's estimated size, {bytes} bytes, is over the {limit}-byte limit.")
             }
             Some(bytes) => {
@@ -276,16 +311,12 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
             }
         };
         let doc = format!(
-            "`{}`, schema version {}. {storage}",
+            "`{}`, schema version {}. {storage_doc}",
             event.name, version.version
         );
         let deprecated = deprecated_attr(event);
-        let payload = if boxed {
-            quote!(::std::boxed::Box<#ty>)
-        } else {
-            quote!(#ty)
-        };
-        quote!(#[doc = #doc] #deprecated #ty(#payload),)
+        let field = storage.field_type(ty);
+        quote!(#[doc = #doc] #deprecated #ty(#field),)
     });
     let arms = |body: &dyn Fn(&Ident) -> TokenStream| -> Vec<TokenStream> {
         versions
@@ -312,7 +343,7 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
     let serialize_arms =
         arms(&|_| quote!(#rt::__private::serde::Serialize::serialize(__payload, __serializer)));
     let entries = versions.iter().map(|(_, version, ty)| {
-        let wrapped = wrap_payload(catalog, version, quote!(__payload));
+        let wrapped = PayloadStorage::of(catalog, version).wrap(quote!(__payload));
         quote! {
             #rt::__private::Entry {
                 name: <#ty as #rt::Event>::NAME,

@@ -108,8 +108,8 @@ struct Route {
     ty: syn::Ident,
     with_context: bool,
     event_name: String,
-    /// `Received` holds this payload in a `Box` (see `layout::boxed_in_dispatch`).
-    boxed: bool,
+    /// How `Received` holds the payload.
+    storage: crate::expand::PayloadStorage,
 }
 
 /// Expands `#[handler(args)]` on `item`, with `catalog` loaded and `events` the path of the
@@ -253,7 +253,7 @@ pub fn expand(
             ty: syn::Ident::new(&canonical, type_name.span()),
             with_context: typed.len() == 2,
             event_name: event.name.clone(),
-            boxed: crate::layout::boxed_in_dispatch(catalog, version),
+            storage: crate::expand::PayloadStorage::of(catalog, version),
         });
     }
     if let Some(span) = args.exhaustive {
@@ -303,13 +303,9 @@ pub fn expand(
             ty,
             with_context,
             event_name,
-            boxed,
+            storage,
         } = route;
-        let payload = if *boxed {
-            quote!(*__payload)
-        } else {
-            quote!(__payload)
-        };
+        let payload = storage.unwrap(quote!(__payload));
         let call = if *with_context {
             quote_spanned!(method.span()=> self.#method(#payload, &__context))
         } else {
