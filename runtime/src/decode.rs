@@ -685,43 +685,32 @@ fn decode_fast<'de, C: EventCatalog>(
     Some(fast)
 }
 
-/// Defines a key enum the way serde's derive does: keys are matched as they are read, with no
-/// string kept, and every other key is `Other`.
-macro_rules! keys {
-    ($name:ident { $($key:literal => $variant:ident,)* }) => {
-        enum $name { $($variant,)* Other }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct KeyVisitor;
-                impl Visitor<'_> for KeyVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a key")
-                    }
-                    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<$name, E> {
-                        Ok(match key {
-                            $($key => $name::$variant,)*
-                            _ => $name::Other,
-                        })
-                    }
-                }
-                deserializer.deserialize_identifier(KeyVisitor)
-            }
-        }
-    };
+/// The envelope's keys, matched as they are read, with no string kept (as serde's derived structs
+/// match theirs).
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum EnvelopeKey {
+    #[serde(rename = "type")]
+    Type,
+    #[serde(rename = "schemaVersion")]
+    SchemaVersion,
+    #[serde(rename = "message")]
+    Message,
+    #[serde(other)]
+    Other,
 }
 
-keys!(EnvelopeKey {
-    "type" => Type,
-    "schemaVersion" => SchemaVersion,
-    "message" => Message,
-});
-
-keys!(MessageKey {
-    "eventName" => EventName,
-    "value" => Value,
-});
+/// An event message's keys.
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum MessageKey {
+    #[serde(rename = "eventName")]
+    EventName,
+    #[serde(rename = "value")]
+    Value,
+    #[serde(other)]
+    Other,
+}
 
 struct EnvelopeVisitor<'s, C: EventCatalog> {
     slot: &'s mut Option<C::Received>,
