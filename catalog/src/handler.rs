@@ -336,7 +336,7 @@ pub fn expand(
             /// [`partner_events::Decoder`] and routes it to its handler method; anything no
             /// handler takes goes to `fallback`, or is returned.
             pub fn handle(#receiver, json: &str) -> ::partner_events::Dispatch<#events::Received> {
-                // made once: a decoder is plain configuration, and making one reads the clock
+                // made once: a decoder is plain configuration, and making one reads the date
                 static __DECODER: ::std::sync::OnceLock<::partner_events::Decoder<#events::Catalog>> =
                     ::std::sync::OnceLock::new();
                 self.handle_with(

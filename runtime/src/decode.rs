@@ -324,7 +324,9 @@ impl Default for Decoder<crate::events::Catalog> {
 
 impl Decoder<crate::events::Catalog> {
     /// A decoder for this crate's catalog: sunset events flagged, lifecycle judged on today's
-    /// date (UTC), messages up to [`MAX_MESSAGE_BYTES`].
+    /// date (UTC), messages up to [`MAX_MESSAGE_BYTES`]. On a target without a clock
+    /// (`wasm32-unknown-unknown`), "today" is the day the runtime was built
+    /// ([`CatalogDate::BUILD_DATE`]); pass the page's date to [`Decoder::as_of`] to judge on it.
     pub fn new() -> Self {
         Decoder::for_catalog()
     }

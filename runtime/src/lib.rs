@@ -55,6 +55,7 @@
 extern crate self as partner_events;
 
 mod catalog;
+mod civil;
 mod decode;
 mod error;
 mod event;

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::civil;
+
 /// A calendar date from the catalog (no time zone: the catalog's dates are whole days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CatalogDate {
@@ -19,61 +21,64 @@ impl CatalogDate {
 
     /// Parses an ISO date, `YYYY-MM-DD`, checking that the day exists.
     pub fn parse(text: &str) -> Option<Self> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return None;
-        }
-        let year: i32 = text[0..4].parse().ok()?;
-        let month: u8 = text[5..7].parse().ok()?;
-        let day: u8 = text[8..10].parse().ok()?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days_in_month)
-            .contains(&day)
-            .then_some(CatalogDate::new(year, month, day))
+        let (year, month, day) = civil::parse_iso_date(text)?;
+        Some(CatalogDate::new(year, month, day))
     }
 
-    /// Today's date in UTC, from the system clock.
+    /// Today's date in UTC: from the system clock, or, on a target that has none
+    /// (`wasm32-unknown-unknown`, where `SystemTime::now()` panics), the date the runtime was
+    /// built ([`CatalogDate::BUILD_DATE`]). A page that wants the browser's date passes it to
+    /// [`Decoder::as_of`](crate::Decoder::as_of), e.g. from
+    /// [`CatalogDate::from_unix_millis`]`(Date.now())`.
     pub fn today_utc() -> Self {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs() as i64);
-        CatalogDate::from_days_since_epoch(seconds.div_euclid(86_400))
+        #[cfg(partner_events_no_clock)]
+        {
+            match CatalogDate::BUILD_DATE {
+                Some(date) => date,
+                None => CatalogDate::new(1970, 1, 1),
+            }
+        }
+        #[cfg(not(partner_events_no_clock))]
+        {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| elapsed.as_secs() as i64);
+            CatalogDate::from_days_since_epoch(seconds.div_euclid(86_400))
+        }
+    }
+
+    /// On a target without a clock, the date the runtime was built: `PARTNER_EVENTS_AS_OF`
+    /// (`YYYY-MM-DD`), else `SOURCE_DATE_EPOCH`, else the build machine's date. `None` on targets
+    /// with a clock, where [`CatalogDate::today_utc`] reads it.
+    #[cfg(partner_events_no_clock)]
+    pub const BUILD_DATE: Option<CatalogDate> =
+        Some(include!(concat!(env!("OUT_DIR"), "/build_date.rs")));
+    /// On a target without a clock, the date the runtime was built: `PARTNER_EVENTS_AS_OF`
+    /// (`YYYY-MM-DD`), else `SOURCE_DATE_EPOCH`, else the build machine's date. `None` on targets
+    /// with a clock, where [`CatalogDate::today_utc`] reads it.
+    #[cfg(not(partner_events_no_clock))]
+    pub const BUILD_DATE: Option<CatalogDate> = None;
+
+    /// The UTC date of a moment given in milliseconds since 1970 (JavaScript's `Date.now()`).
+    /// Not-a-number and infinities give 1970-01-01.
+    pub fn from_unix_millis(millis: f64) -> Self {
+        let days = if millis.is_finite() {
+            (millis / 86_400_000.0).floor() as i64
+        } else {
+            0
+        };
+        CatalogDate::from_days_since_epoch(days)
     }
 
     /// The date `days` after 1970-01-01 (before, when negative).
     pub const fn from_days_since_epoch(days: i64) -> Self {
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-        let day_of_era = z - era * 146_097;
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let mp = (5 * day_of_year + 2) / 153;
-        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (year_of_era + era * 400 + if month <= 2 { 1 } else { 0 }) as i32;
+        let (year, month, day) = civil::civil_from_days(days);
         CatalogDate::new(year, month, day)
     }
 
     /// Days since 1970-01-01 (negative before), for day arithmetic.
     pub const fn days_since_epoch(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let year = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
-        let era = if year >= 0 { year } else { year - 399 } / 400;
-        let year_of_era = year - era * 400;
-        let month = self.month as i64;
-        let day_of_year =
-            (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + self.day as i64 - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        era * 146_097 + day_of_era - 719_468
+        civil::days_from_civil(self.year, self.month, self.day)
     }
 }
 
@@ -148,6 +153,37 @@ impl Lifecycle {
     }
 }
 
+/// `active`, `not yet active (from 2025-03-26)`, `deprecated (sunset 2026-12-08; use
+/// aw-interaction-focus-v2)` or `past its sunset (2026-12-08; use aw-interaction-focus-v2)`: for
+/// logs and tools.
+impl fmt::Display for LifecycleStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (label, date, replaced_by) = match *self {
+            LifecycleStatus::Active => return f.write_str("active"),
+            LifecycleStatus::NotYetActive { active } => {
+                return write!(f, "not yet active (from {active})")
+            }
+            LifecycleStatus::Deprecated {
+                sunset,
+                replaced_by,
+            } => ("deprecated", sunset, replaced_by),
+            LifecycleStatus::Sunset {
+                sunset,
+                replaced_by,
+            } => ("past its sunset", Some(sunset), replaced_by),
+        };
+        f.write_str(label)?;
+        match (date, replaced_by) {
+            (None, None) => Ok(()),
+            (Some(date), None) => write!(f, " (sunset {date})"),
+            (None, Some(replacement)) => write!(f, " (use {replacement})"),
+            (Some(date), Some(replacement)) => {
+                write!(f, " (sunset {date}; use {replacement})")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +217,46 @@ mod tests {
             LifecycleStatus::Deprecated { .. }
         ));
         assert!(matches!(on(2026, 12, 9), LifecycleStatus::Sunset { .. }));
+    }
+
+    #[test]
+    fn status_reads_as_text() {
+        let on = |y, m, d| FOCUS_V1.status_on(CatalogDate::new(y, m, d)).to_string();
+        assert_eq!(on(2025, 3, 1), "not yet active (from 2025-03-26)");
+        assert_eq!(on(2025, 4, 1), "active");
+        assert_eq!(
+            on(2025, 9, 8),
+            "deprecated (sunset 2026-12-08; use aw-interaction-focus-v2)"
+        );
+        assert_eq!(
+            on(2027, 1, 1),
+            "past its sunset (sunset 2026-12-08; use aw-interaction-focus-v2)"
+        );
+    }
+
+    #[test]
+    fn javascript_milliseconds_give_the_utc_day() {
+        // 2025-07-02T08:41:06.638Z, the SDK docs' sample timestamp
+        assert_eq!(
+            CatalogDate::from_unix_millis(1_751_445_666_638.0),
+            CatalogDate::new(2025, 7, 2)
+        );
+        // the last millisecond of 1969 is still 1969
+        assert_eq!(
+            CatalogDate::from_unix_millis(-1.0),
+            CatalogDate::new(1969, 12, 31)
+        );
+        assert_eq!(
+            CatalogDate::from_unix_millis(f64::NAN),
+            CatalogDate::new(1970, 1, 1)
+        );
+    }
+
+    #[cfg(not(partner_events_no_clock))]
+    #[test]
+    fn targets_with_a_clock_have_no_build_date() {
+        assert_eq!(CatalogDate::BUILD_DATE, None);
+        assert!(CatalogDate::today_utc() >= CatalogDate::new(2025, 1, 1));
     }
 
     #[test]
