@@ -1,0 +1,53 @@
+// Builds the browser side into target/web/ (served as it is by `partner-bridge` and the tests):
+//   host/          the host simulator
+//   partner-wasm/  the example partner page in Rust and WebAssembly (when the .wasm is built)
+//   samples/       the bundled sample messages
+// Pages that import the partner SDK are bundled with esbuild; the SDK comes from node_modules and
+// is never copied into the repository.
+//
+//   node web/build.mjs [--wasm PATH]     (npm ci in web/ first)
+import { build } from "esbuild";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const web = dirname(fileURLToPath(import.meta.url));
+const root = resolve(web, "..");
+const out = join(root, "target", "web");
+const wasmFlag = process.argv.indexOf("--wasm");
+const wasm = wasmFlag > 0
+  ? resolve(process.argv[wasmFlag + 1])
+  : join(root, "target", "wasm", "wasm32-unknown-unknown", "wasm-release", "partner_events_example_wasm.wasm");
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+cpSync(join(web, "host-simulator"), join(out, "host"), { recursive: true });
+mkdirSync(join(out, "samples"));
+cpSync(join(root, "examples", "sample-messages.jsonl"), join(out, "samples", "sample-messages.jsonl"));
+
+async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+
+const built = ["host", "samples"];
+if (existsSync(wasm)) {
+  const page = join(out, "partner-wasm");
+  mkdirSync(page);
+  cpSync(join(web, "partner-wasm", "index.html"), join(page, "index.html"));
+  cpSync(wasm, join(page, "partner.wasm"));
+  await bundle(join(web, "partner-wasm", "main.js"), join(page, "main.js"));
+  built.push("partner-wasm");
+} else {
+  console.warn(`note: no ${wasm}; the wasm partner page is not built (see the README, "In the browser")`);
+}
+console.log(`built ${built.join(", ")} into ${out}`);
