@@ -107,6 +107,8 @@ struct Route {
     method: syn::Ident,
     ty: syn::Ident,
     with_context: bool,
+    /// `async fn`: its call is awaited.
+    is_async: bool,
     event_name: String,
     /// How `Received` holds the payload.
     storage: crate::expand::PayloadStorage,
@@ -138,6 +140,7 @@ pub fn expand(
     let mut errors: Vec<syn::Error> = Vec::new();
     let mut routes: Vec<Route> = Vec::new();
     let mut handled: BTreeMap<String, syn::Ident> = BTreeMap::new();
+    // `Some(is_async)` when the block has a `fallback` method
     let mut fallback: Option<bool> = None;
     let mut mutable = false;
     for impl_item in &item_impl.items {
@@ -186,7 +189,7 @@ pub fn expand(
                     "`fallback` takes one argument besides `self`: `fn fallback(&mut self, unhandled: partner_events::Unhandled)`",
                 ));
             }
-            fallback = Some(true);
+            fallback = Some(sig.asyncness.is_some());
             continue;
         }
         if typed.is_empty() || typed.len() > 2 {
@@ -252,6 +255,7 @@ pub fn expand(
             method: sig.ident.clone(),
             ty: syn::Ident::new(&canonical, type_name.span()),
             with_context: typed.len() == 2,
+            is_async: sig.asyncness.is_some(),
             event_name: event.name.clone(),
             storage: crate::expand::PayloadStorage::of(catalog, version),
         });
@@ -284,6 +288,14 @@ pub fn expand(
     } else {
         quote!(&self)
     };
+    // One async method makes `handle` async: it awaits that method.
+    let is_async =
+        routes.iter().any(|route| route.is_async) || fallback.is_some_and(|is_async| is_async);
+    let (async_kw, dot_await) = if is_async {
+        (quote!(async), quote!(.await))
+    } else {
+        (quote!(), quote!())
+    };
     if !errors.is_empty() {
         let errors = errors.into_iter().map(|e| e.to_compile_error());
         return quote! {
@@ -291,7 +303,7 @@ pub fn expand(
             #item_impl
             impl #impl_generics #self_ty #where_clause {
                 #[allow(dead_code)]
-                pub fn handle(#receiver, _json: &str) -> ::partner_events::Dispatch<#events::Received> {
+                pub #async_kw fn handle(#receiver, _json: &str) -> ::partner_events::Dispatch<#events::Received> {
                     ::core::unreachable!()
                 }
             }
@@ -302,14 +314,16 @@ pub fn expand(
             method,
             ty,
             with_context,
+            is_async,
             event_name,
             storage,
         } = route;
         let payload = storage.unwrap(quote!(__payload));
+        let awaited = if *is_async { quote!(.await) } else { quote!() };
         let call = if *with_context {
-            quote_spanned!(method.span()=> self.#method(#payload, &__context))
+            quote_spanned!(method.span()=> self.#method(#payload, &__context)#awaited)
         } else {
-            quote_spanned!(method.span()=> self.#method(#payload))
+            quote_spanned!(method.span()=> self.#method(#payload)#awaited)
         };
         quote! {
             #events::Received::#ty(__payload) => {
@@ -318,14 +332,28 @@ pub fn expand(
             }
         }
     });
-    let to_fallback = if fallback.is_some() {
+    let to_fallback = if let Some(fallback_is_async) = fallback {
+        let awaited = if fallback_is_async {
+            quote!(.await)
+        } else {
+            quote!()
+        };
         quote! {
-            self.fallback(__unhandled);
+            self.fallback(__unhandled)#awaited;
             ::partner_events::Dispatch::Fallback
         }
     } else {
         quote!(::partner_events::Dispatch::Unhandled(__unhandled))
     };
+    let route_future = if is_async {
+        quote!(Self::__route(self, message))
+    } else {
+        quote!(::core::future::ready(Self::__route(self, message)))
+    };
+    let received = quote!(#events::Received);
+    let decoded = quote!(
+        ::core::result::Result<::partner_events::Message<#received>, ::partner_events::DecodeError>
+    );
     quote! {
         #item_impl
 
@@ -335,23 +363,29 @@ pub fn expand(
             /// Decodes an SDK message (as `onMessage` receives it) with the default
             /// [`partner_events::Decoder`] and routes it to its handler method; anything no
             /// handler takes goes to `fallback`, or is returned.
-            pub fn handle(#receiver, json: &str) -> ::partner_events::Dispatch<#events::Received> {
+            pub #async_kw fn handle(#receiver, json: &str) -> ::partner_events::Dispatch<#received> {
                 // made once: a decoder is plain configuration, and making one reads the date
                 static __DECODER: ::std::sync::OnceLock<::partner_events::Decoder<#events::Catalog>> =
                     ::std::sync::OnceLock::new();
                 self.handle_with(
                     __DECODER.get_or_init(::partner_events::Decoder::<#events::Catalog>::for_catalog),
                     json,
-                )
+                )#dot_await
             }
 
             /// [`Self::handle`] with a decoder of your choosing (sunset policy, date, size limit).
-            pub fn handle_with(
+            pub #async_kw fn handle_with(
                 #receiver,
                 decoder: &::partner_events::Decoder<#events::Catalog>,
                 json: &str,
-            ) -> ::partner_events::Dispatch<#events::Received> {
-                let __unhandled = match decoder.decode(json) {
+            ) -> ::partner_events::Dispatch<#received> {
+                self.__route(decoder.decode(json))#dot_await
+            }
+
+            // Private, and named so that it cannot collide with a handler method: the one place
+            // a message is routed, for `handle` and for `partner_events::Handler`.
+            #async_kw fn __route(#receiver, message: #decoded) -> ::partner_events::Dispatch<#received> {
+                let __unhandled = match message {
                     ::core::result::Result::Ok(::partner_events::Message::Event(__decoded)) => {
                         let (__event, __context) = __decoded.into_parts();
                         match __event {
@@ -367,6 +401,18 @@ pub fn expand(
                     ::core::result::Result::Err(__error) => ::partner_events::Unhandled::Invalid(__error),
                 };
                 #to_fallback
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::partner_events::Handler for #self_ty #where_clause {
+            type Catalog = #events::Catalog;
+
+            fn route(
+                &mut self,
+                message: #decoded,
+            ) -> impl ::core::future::Future<Output = ::partner_events::Dispatch<#received>> + ::core::marker::Send {
+                #route_future
             }
         }
     }

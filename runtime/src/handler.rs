@@ -1,10 +1,38 @@
 //! What `#[partner_events::handler]` generates code against: the context a handler may take, and
 //! what happened to a message.
 
+use std::future::Future;
+
 use crate::{
-    DecodeError, DecodedEvent, EnvelopeVersion, LifecycleStatus, Message, VersionMatch,
-    VersionSource,
+    DecodeError, DecodedEvent, EnvelopeVersion, EventCatalog, LifecycleStatus, Message,
+    VersionMatch, VersionSource,
 };
+
+/// The received events of a handler's catalog.
+pub type ReceivedOf<H> = <<H as Handler>::Catalog as EventCatalog>::Received;
+
+/// A `#[partner_events::handler]` impl block, as generic code sees it. The macro implements it;
+/// you do not.
+///
+/// Code that hosts handlers (the WebSocket bridge, `partner-events-bridge`; a test harness) decodes
+/// each message with a [`Decoder`](crate::Decoder) for [`Handler::Catalog`] and hands the result
+/// to [`Handler::route`], so it sees the decode error itself and the handler still gets the message.
+///
+/// The future is `Send`, so that handlers run on multi-threaded runtimes: an `async` handler method
+/// must not hold a value that is not `Send` (an `Rc`, a `RefCell` borrow) across an `.await`. For a
+/// handler whose methods are all synchronous, the future is ready at once.
+pub trait Handler {
+    /// The catalog the handler's events come from (`partner_events::events::Catalog`, or a
+    /// partner's own from `include_catalog!`).
+    type Catalog: EventCatalog;
+
+    /// Routes a decoded message, or the error decoding it, to its handler method or to
+    /// `fallback`; what no method takes is returned in [`Dispatch::Unhandled`].
+    fn route(
+        &mut self,
+        message: Result<Message<ReceivedOf<Self>>, DecodeError>,
+    ) -> impl Future<Output = Dispatch<ReceivedOf<Self>>> + Send;
+}
 
 /// What a handler may take after the event: how the message was decoded.
 ///

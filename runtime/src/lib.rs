@@ -72,7 +72,7 @@ pub use decode::{
 pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
 pub use get_events::{EventsReport, GetEventsResponse};
-pub use handler::{Dispatch, EventContext, Unhandled};
+pub use handler::{Dispatch, EventContext, Handler, ReceivedOf, Unhandled};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
 pub use partner_events_macros::{handler, include_catalog, Event};
 pub use send::{send_event_args, send_request};
