@@ -2,10 +2,11 @@
 //   host/          the host simulator
 //   partner-wasm/  the example partner page in Rust and WebAssembly (when the .wasm is built)
 //   samples/       the bundled sample messages
+//   bench/         the in-page decode benchmark (when tests/wasm-check's .wasm is built)
 // Pages that import the partner SDK are bundled with esbuild; the SDK comes from node_modules and
 // is never copied into the repository.
 //
-//   node web/build.mjs [--wasm PATH]     (npm ci in web/ first)
+//   node web/build.mjs        (npm ci in web/ first; scripts/build-wasm for the wasm pages)
 import { build } from "esbuild";
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -14,10 +15,9 @@ import { fileURLToPath } from "node:url";
 const web = dirname(fileURLToPath(import.meta.url));
 const root = resolve(web, "..");
 const out = join(root, "target", "web");
-const wasmFlag = process.argv.indexOf("--wasm");
-const wasm = wasmFlag > 0
-  ? resolve(process.argv[wasmFlag + 1])
-  : join(root, "target", "wasm", "wasm32-unknown-unknown", "wasm-release", "partner_events_example_wasm.wasm");
+const wasmBuilt = join(root, "target", "wasm", "wasm32-unknown-unknown", "wasm-release");
+const wasm = join(wasmBuilt, "partner_events_example_wasm.wasm");
+const checkWasm = join(wasmBuilt, "partner_events_wasm_check.wasm");
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -49,5 +49,10 @@ if (existsSync(wasm)) {
   built.push("partner-wasm");
 } else {
   console.warn(`note: no ${wasm}; the wasm partner page is not built (see the README, "In the browser")`);
+}
+if (existsSync(checkWasm)) {
+  cpSync(join(web, "bench"), join(out, "bench"), { recursive: true });
+  cpSync(checkWasm, join(out, "bench", "check.wasm"));
+  built.push("bench");
 }
 console.log(`built ${built.join(", ")} into ${out}`);

@@ -9,23 +9,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use partner_events::events::{AwChatInitV1, AwInteractionHoldV1};
 use partner_events::{Decoder, Message};
 use serde::Deserialize;
-use support::{KnownEnvelope, HOLD};
+use support::{chat_init, KnownEnvelope, HOLD};
 
 mod support;
-
-/// chat-init with 20 messages, each with attachments and every optional field.
-fn chat_init() -> String {
-    let message = |i: usize| {
-        format!(
-            r#"{{"attachments":[{{"filename":"photo-{i}.png","id":"att-{i}","meta":{{"originalHeight":1080,"originalWidth":1920,"thumbnailContentType":"image/png","thumbnailHeight":108,"thumbnailWidth":192}},"size":204800,"thumbnailUrl":"https://cdn.example.com/t/{i}.png","type":"image"}},{{"filename":"notes-{i}.pdf","id":"att-{i}b","meta":null,"size":1024,"type":"document"}}],"author":{{"email":"customer{i}@example.com","id":"cust-{i}","name":"Customer {i}"}},"botName":"Helper","displayName":"Customer {i}","id":"msg-{i}","isBot":false,"isDeleted":false,"lastUpdatedTimestamp":1751445666638,"meta":{{"app":"webchat","conversation_id":"conv-1","conversation_message_id":"cm-{i}","has_cards":"false","type":"text"}},"msgStatus":"delivered","originalMessage":"Hello, I have a question about order {i}","rawMessage":{{"text":"Hello, I have a question about order {i}","lang":"en"}},"resent":false,"timestamp":1751445666638,"translatedMessage":"Bonjour, j'ai une question sur la commande {i}","type":"text","variables":{{"orderId":"{i}","channel":"web"}}}}"#
-        )
-    };
-    let messages: Vec<String> = (0..20).map(message).collect();
-    format!(
-        r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"aw-chat-init-v1","value":{{"interactionId":"int-7","messages":[{}],"schemaVersion":"1.0.0"}}}}}}"#,
-        messages.join(",")
-    )
-}
 
 /// (b): a `Value`, then the type.
 fn via_value<T: serde::de::DeserializeOwned>(json: &str) -> T {

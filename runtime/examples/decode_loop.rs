@@ -17,6 +17,7 @@ use partner_events::events::AwInteractionHoldV1;
 use partner_events::{Decoder, Message};
 
 #[path = "../benches/support/mod.rs"]
+#[allow(dead_code)] // this loop measures the small message only
 mod support;
 
 use support::{KnownEnvelope, HOLD};

@@ -24,8 +24,12 @@ after(async () => {
   await partner?.close();
 });
 
-async function openSimulator() {
-  const page = await browser.newPage();
+// The page judges lifecycles on the browser's date: fix it, so that the assertions on
+// aw-interaction-focus-v1 (deprecated, sunset 2026-12-08) hold whatever day the tests run.
+async function openSimulator(today = "2026-10-01T12:00:00Z") {
+  const context = await browser.newContext();
+  await context.clock.setFixedTime(new Date(today));
+  const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error));
   const partnerUrl = `${partner.url}/partner-wasm/?trace`;
@@ -128,5 +132,13 @@ test("the host simulator's log shows each message, how it was handled, and each 
   assert.ok(shown.some((line) => line.startsWith("  ↪ fallback (unknown-event) aw-interaction-transfer-v1")));
   assert.ok(shown.some((line) => line.startsWith("  ✗ `aw-chat-message-sent-v1` 1.0.0 payload refused")));
   await page.screenshot({ path: new URL("../../target/web/host-simulator.png", import.meta.url).pathname, fullPage: true });
+  await page.close();
+});
+
+test("the page judges lifecycles on the browser's date", async () => {
+  const { page } = await openSimulator("2027-01-01T00:00:00Z");
+  await until(page, "the sample file played", (s) => s.played && s.traces.length === s.posted.length);
+  const focus = await page.evaluate(() => window.hostSimulator.traces.find((t) => t.event === "aw-interaction-focus-v1"));
+  assert.equal(focus.lifecycle, "past its sunset (sunset 2026-12-08; use aw-interaction-focus-v2)");
   await page.close();
 });
