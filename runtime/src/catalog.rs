@@ -7,9 +7,9 @@ use crate::__private::{Entry, FastPayload};
 /// partner's own catalog decodes exactly like the built-in one.
 pub trait EventCatalog {
     /// The generated enum of received events (`Received`).
-    type Received: crate::AnyEvent + Serialize + 'static;
+    type Received: crate::AnyEvent + Serialize + Send + 'static;
     /// The generated enum of send events (`Sent`).
-    type Sent: crate::AnyEvent + Serialize + 'static;
+    type Sent: crate::AnyEvent + Serialize + Send + 'static;
 
     #[doc(hidden)]
     fn received() -> &'static [Entry<Self::Received>];

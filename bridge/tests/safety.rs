@@ -1,0 +1,348 @@
+//! The bridge's safety rules, each against a real server on loopback: origins, tokens, the size
+//! limit, invalid messages, panicking handlers, and replies reaching only their own session.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1, AwInteractionHoldV1};
+use partner_events_bridge::wire::ServerFrame;
+use partner_events_bridge::{Bridge, Session};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+struct TestApp {
+    session: Session,
+}
+
+#[partner_events::handler]
+impl TestApp {
+    async fn on_chat(&mut self, chat: AwChatInitV1) {
+        let reply = AwChatMessageReceivedV1 {
+            message: format!(
+                "session {} token {:?}",
+                self.session.id(),
+                self.session.token()
+            ),
+            interaction_id: chat.interaction_id,
+            schema_version: Default::default(),
+        };
+        self.session.send(&reply).expect("the page is connected");
+    }
+
+    fn on_hold(&mut self, hold: AwInteractionHoldV1) {
+        assert_ne!(hold.interaction_id, "boom", "a handler bug");
+    }
+}
+
+async fn serve(
+    bridge: Bridge<TestApp, impl Fn(Session) -> TestApp + Send + Sync + 'static>,
+) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, bridge.into_router()).await.unwrap() });
+    address
+}
+
+fn app() -> Bridge<TestApp, impl Fn(Session) -> TestApp + Send + Sync + 'static> {
+    Bridge::new(|session| TestApp { session })
+}
+
+async fn connect(
+    address: SocketAddr,
+    query: &str,
+    origin: Option<&str>,
+) -> Result<Client, WsError> {
+    let mut request = format!("ws://{address}/events{query}")
+        .into_client_request()
+        .unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(client, _)| client)
+}
+
+fn same_origin(address: SocketAddr) -> String {
+    format!("http://{address}")
+}
+
+fn chat_init(id: &str) -> String {
+    format!(
+        r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"aw-chat-init-v1","value":{{"interactionId":"{id}","messages":[],"schemaVersion":"1.0.0"}}}}}}"#
+    )
+}
+
+fn hold(id: &str) -> String {
+    format!(
+        r#"{{"type":"event","schemaVersion":"1.0.0","message":{{"eventName":"aw-interaction-hold-v1","value":{{"interactionId":"{id}","schemaVersion":"1.0.0"}}}}}}"#
+    )
+}
+
+/// The next frame from the server, as the wire defines it; `None` when the connection closed.
+async fn next(client: &mut Client) -> Option<ServerFrame> {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), client.next())
+            .await
+            .expect("the server answers within 10 s");
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                return Some(serde_json::from_str(&text).expect("a frame of the wire"))
+            }
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+            Some(Ok(_)) => continue,
+        }
+    }
+}
+
+fn reply_to(frame: Option<ServerFrame>) -> (String, String) {
+    match frame {
+        Some(ServerFrame::SendEvent { name, data }) => {
+            assert_eq!(name, "aw-chat-message-received-v1");
+            (
+                data["interactionId"].as_str().unwrap().to_owned(),
+                data["message"].as_str().unwrap().to_owned(),
+            )
+        }
+        other => panic!("expected a reply, got {other:?}"),
+    }
+}
+
+fn error_of(frame: Option<ServerFrame>) -> String {
+    match frame {
+        Some(ServerFrame::Error { message }) => message,
+        other => panic!("expected an error frame, got {other:?}"),
+    }
+}
+
+fn refused_with(result: Result<Client, WsError>) -> (u16, String) {
+    match result {
+        Err(WsError::Http(response)) => (
+            response.status().as_u16(),
+            String::from_utf8_lossy(response.body().as_deref().unwrap_or_default()).into_owned(),
+        ),
+        Err(other) => panic!("refused, but not by HTTP: {other}"),
+        Ok(_) => panic!("the handshake was accepted"),
+    }
+}
+
+#[tokio::test]
+async fn only_allowed_origins_open_sessions() {
+    let address = serve(
+        app()
+            .allow_origin("http://localhost:3000")
+            .allow_origin("http://127.0.0.1:3000"),
+    )
+    .await;
+    for allowed in ["http://localhost:3000", "http://127.0.0.1:3000"] {
+        let mut client = connect(address, "", Some(allowed)).await.expect(allowed);
+        client.send(Message::text(chat_init("c1"))).await.unwrap();
+        assert_eq!(reply_to(next(&mut client).await).0, "c1");
+    }
+    for refused in [
+        Some("http://evil.example"),
+        Some("http://localhost:3001"),
+        None,
+    ] {
+        let (status, body) = refused_with(connect(address, "", refused).await);
+        assert_eq!(status, 403, "{refused:?}");
+        assert!(body.contains("origin") || body.contains("Origin"), "{body}");
+    }
+
+    // with no origin configured, only the bridge's own
+    let address = serve(app()).await;
+    assert!(connect(address, "", Some(&same_origin(address)))
+        .await
+        .is_ok());
+    let (status, body) = refused_with(connect(address, "", Some("http://localhost:1")).await);
+    assert_eq!(status, 403);
+    assert!(
+        body.contains("allow it with `Bridge::allow_origin`"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_partners_token_check_runs_before_a_session_starts() {
+    let address =
+        serve(app().authorize(|token| async move { token.as_deref() == Some("agent-7") })).await;
+    let origin = same_origin(address);
+    let mut client = connect(address, "?token=agent-7", Some(&origin))
+        .await
+        .unwrap();
+    client.send(Message::text(chat_init("c1"))).await.unwrap();
+    let (_, message) = reply_to(next(&mut client).await);
+    assert!(message.ends_with(r#"token Some("agent-7")"#), "{message}");
+
+    for query in ["?token=agent-8", "", "?token="] {
+        let (status, body) = refused_with(connect(address, query, Some(&origin)).await);
+        assert_eq!(
+            (status, body.as_str()),
+            (401, "the session's token was refused"),
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_message_gets_an_error_frame_and_the_session_goes_on() {
+    let address = serve(app()).await;
+    let mut client = connect(address, "", Some(&same_origin(address)))
+        .await
+        .unwrap();
+    client
+        .send(Message::text(chat_init("before")))
+        .await
+        .unwrap();
+    client
+        .send(Message::text("this line is not JSON"))
+        .await
+        .unwrap();
+    client
+        .send(Message::text(r#"{"type":"event"}"#))
+        .await
+        .unwrap();
+    client
+        .send(Message::text(r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-interaction-hold-v1","value":{"interactionId":5}}}"#))
+        .await
+        .unwrap();
+    client
+        .send(Message::binary(b"\x00\x01".to_vec()))
+        .await
+        .unwrap();
+    client
+        .send(Message::text(chat_init("after")))
+        .await
+        .unwrap();
+
+    assert_eq!(reply_to(next(&mut client).await).0, "before");
+    assert_eq!(
+        error_of(next(&mut client).await),
+        "not JSON: expected ident at line 1 column 2"
+    );
+    assert_eq!(
+        error_of(next(&mut client).await),
+        "not an SDK message: the envelope has no `message`"
+    );
+    assert!(error_of(next(&mut client).await)
+        .starts_with("`aw-interaction-hold-v1` 1.0.0 payload refused at `interactionId`"));
+    assert!(error_of(next(&mut client).await).starts_with("a binary frame is not an SDK message"));
+    assert_eq!(reply_to(next(&mut client).await).0, "after");
+}
+
+#[tokio::test]
+async fn messages_over_the_size_limit_are_refused() {
+    let address = serve(app().max_message_bytes(1024)).await;
+    let origin = same_origin(address);
+    let mut other = connect(address, "", Some(&origin)).await.unwrap();
+    let mut client = connect(address, "", Some(&origin)).await.unwrap();
+    let padded = chat_init(&"x".repeat(1000));
+    assert!(padded.len() > 1024);
+    client.send(Message::text(padded)).await.unwrap();
+    let error = error_of(next(&mut client).await);
+    assert!(
+        error.contains("messages may be at most 1024 bytes"),
+        "{error}"
+    );
+    assert_eq!(next(&mut client).await, None, "the connection closes");
+
+    // the limit is the bridge's, not the session's: others go on, and a new connection works
+    other.send(Message::text(chat_init("other"))).await.unwrap();
+    assert_eq!(reply_to(next(&mut other).await).0, "other");
+    let mut again = connect(address, "", Some(&origin)).await.unwrap();
+    again
+        .send(Message::text(chat_init(&"x".repeat(800))))
+        .await
+        .unwrap();
+    assert_eq!(reply_to(next(&mut again).await).0.len(), 800);
+}
+
+#[tokio::test]
+async fn a_panicking_handler_ends_only_its_own_session() {
+    let address = serve(app()).await;
+    let origin = same_origin(address);
+    let mut doomed = connect(address, "", Some(&origin)).await.unwrap();
+    let mut bystander = connect(address, "", Some(&origin)).await.unwrap();
+    bystander
+        .send(Message::text(chat_init("b1")))
+        .await
+        .unwrap();
+    assert_eq!(reply_to(next(&mut bystander).await).0, "b1");
+
+    doomed.send(Message::text(hold("boom"))).await.unwrap();
+    let error = error_of(next(&mut doomed).await);
+    assert!(
+        error.starts_with("the handler panicked (assertion `left != right` failed: a handler bug"),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("this session is closed, and the page's next connection starts a new one"),
+        "{error}"
+    );
+    assert_eq!(next(&mut doomed).await, None);
+
+    bystander
+        .send(Message::text(chat_init("b2")))
+        .await
+        .unwrap();
+    assert_eq!(reply_to(next(&mut bystander).await).0, "b2");
+    let mut reborn = connect(address, "", Some(&origin)).await.unwrap();
+    reborn.send(Message::text(chat_init("r1"))).await.unwrap();
+    assert_eq!(reply_to(next(&mut reborn).await).0, "r1");
+}
+
+#[tokio::test]
+async fn replies_reach_their_own_session_only_in_order() {
+    let address = serve(app()).await;
+    let origin = same_origin(address);
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        clients.push(connect(address, "", Some(&origin)).await.unwrap());
+    }
+    for round in 0..20 {
+        for (index, client) in clients.iter_mut().enumerate() {
+            client
+                .send(Message::text(chat_init(&format!("s{index}-{round}"))))
+                .await
+                .unwrap();
+        }
+    }
+    for (index, client) in clients.iter_mut().enumerate() {
+        let mut session = None;
+        for round in 0..20 {
+            let (id, message) = reply_to(next(client).await);
+            assert_eq!(id, format!("s{index}-{round}"));
+            // one handler per connection: every reply names the same session
+            let this = message.split(' ').nth(1).unwrap().to_owned();
+            assert_eq!(session.get_or_insert(this.clone()), &this);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_page_module_is_served_beside_the_endpoint() {
+    let address = serve(app()).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(
+            b"GET /partner-events-bridge.js HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("content-type: text/javascript"),
+        "{response}"
+    );
+    assert!(response.ends_with(partner_events_bridge::PAGE_MODULE));
+}
