@@ -1,5 +1,6 @@
 // Builds the browser side into target/web/ (served as it is by `partner-bridge` and the tests):
 //   host/          the host simulator
+//   partner/       the bridge example's partner page (the SDK connected to a Rust server)
 //   partner-wasm/  the example partner page in Rust and WebAssembly (when the .wasm is built)
 //   samples/       the bundled sample messages
 //   bench/         the in-page decode benchmark (when tests/wasm-check's .wasm is built)
@@ -39,7 +40,12 @@ async function bundle(entry, outfile) {
   });
 }
 
-const built = ["host", "samples"];
+const bridgePage = join(out, "partner");
+mkdirSync(bridgePage);
+cpSync(join(web, "bridge-page", "index.html"), join(bridgePage, "index.html"));
+await bundle(join(web, "bridge-page", "main.js"), join(bridgePage, "main.js"));
+
+const built = ["host", "samples", "partner"];
 if (existsSync(wasm)) {
   const page = join(out, "partner-wasm");
   mkdirSync(page);

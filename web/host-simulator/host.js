@@ -8,7 +8,8 @@
 //   object per line, and records every request the partner posts back.
 // - Partner pages of this project (and any page that wants to) may report how they handled each
 //   message by posting {partnerEventsTrace: {...}} to this window; the log shows those reports
-//   between the message in and the requests out.
+//   between the message in and the requests out, and notes ({partnerEventsNote: {kind, text}})
+//   about what happens between messages.
 //
 //   A partner URL with a `trace` query parameter asks for these reports; the simulator then waits for
 //   each message's report (up to 2 s) before it posts the next, so the log reads in order.
@@ -32,6 +33,8 @@ const simulator = {
   posted: [],
   /** The partner's reports of how it handled each message, in order. */
   traces: [],
+  /** The partner's notes between messages ({kind, text}), in order. */
+  notes: [],
   /** Line numbers of the file that were not JSON (skipped). */
   skipped: [],
   /** True once the partner's initialise request has arrived. */
@@ -113,6 +116,9 @@ function onTrace(trace) {
     case "error":
       log("error", `  ✗ ${trace.error}`, trace);
       break;
+    case "dropped":
+      log("error", `  ✗ ${trace.detail}`, trace);
+      break;
     default:
       log("note", `  · ${trace.outcome ?? "partner"}: ${trace.detail ?? JSON.stringify(trace)}`, trace);
   }
@@ -123,6 +129,11 @@ window.addEventListener("message", (event) => {
   const data = event.data;
   if (data && typeof data === "object" && "partnerEventsTrace" in data) {
     onTrace(data.partnerEventsTrace);
+  } else if (data && typeof data === "object" && "partnerEventsNote" in data) {
+    // what the partner reports between messages: its connection, a server's replies and errors
+    const { kind, text } = data.partnerEventsNote;
+    simulator.notes.push(data.partnerEventsNote);
+    log(["handled", "error"].includes(kind) ? kind : "note", `  · partner: ${text}`, data.partnerEventsNote);
   } else if (JSON.stringify(data ?? null).includes("ask-initialisation")) {
     log("note", "· the partner's SDK asked for initialisation");
     connect();

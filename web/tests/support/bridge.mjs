@@ -1,0 +1,48 @@
+// Starts and stops the partner-bridge binary (built by cargo: target/debug/partner-bridge, or
+// $PARTNER_BRIDGE) for the browser tests, and collects what it prints.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export const bridgeBinary =
+  process.env.PARTNER_BRIDGE ?? new URL("../../../target/debug/partner-bridge", import.meta.url).pathname;
+
+/** Starts partner-bridge on `port` (0: a free one), serving target/web as built. */
+export async function startBridge(port = 0) {
+  const child = spawn(bridgeBinary, ["--port", String(port), "--no-build"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = [];
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const listening = new Promise((resolve, reject) => {
+    child.once("error", reject);
+    exited.then((code) => reject(new Error(`partner-bridge exited (${code}) before listening`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = line.match(/^partner-bridge listening on http:\/\/127\.0\.0\.1:(\d+)$/);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  const bound = await listening;
+  return {
+    port: bound,
+    url: `http://localhost:${bound}`,
+    /** Every line printed, in order. */
+    lines,
+    /** The lines of handled messages (`session N: ...`). */
+    handled: () => lines.filter((line) => /^session \d+: /.test(line)),
+    /** Kills the process at once, as a crash would. */
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Waits until `condition()` holds, polling; fails naming `what`. */
+export async function waitFor(what, condition, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
