@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p partner-events-example-bridge --bin partner-bridge-load -- \
 //!     --server target/release/partner-bridge [--sessions 200] [--messages 1000] \
-//!     [--server-threads 1] [--timeout-secs 300]
+//!     [--server-threads 1] [--server-cpu 0] [--timeout-secs 300]
 //! ```
 //!
 //! It starts the server (`--no-pages --quiet`, on a free port), opens `--sessions` WebSocket
@@ -13,7 +13,8 @@
 //! in its own session, is one reply per message, in order, naming this session's ids, and nothing
 //! after the last. Anything else is counted as a violation. It prints throughput, latency
 //! percentiles (message sent to reply read) and the server's peak memory (`VmHWM`), then a JSON
-//! line; it exits 1 on any violation or when the time limit passes.
+//! line; it exits 1 on any violation or when the time limit passes. `--server-cpu N` pins the
+//! server to one CPU (with `taskset`), so that its throughput is one core's.
 
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -29,6 +30,7 @@ struct Options {
     sessions: usize,
     messages: usize,
     server_threads: Option<usize>,
+    server_cpu: Option<usize>,
     timeout: Duration,
 }
 
@@ -46,6 +48,7 @@ fn parse() -> Result<Options, String> {
         sessions: 200,
         messages: 1000,
         server_threads: None,
+        server_cpu: None,
         timeout: Duration::from_secs(300),
     };
     let mut args = std::env::args().skip(1);
@@ -61,6 +64,7 @@ fn parse() -> Result<Options, String> {
             "--sessions" => options.sessions = number(value()?)?,
             "--messages" => options.messages = number(value()?)?,
             "--server-threads" => options.server_threads = Some(number(value()?)?),
+            "--server-cpu" => options.server_cpu = Some(number(value()?)?),
             "--timeout-secs" => options.timeout = Duration::from_secs(number(value()?)? as u64),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -85,16 +89,18 @@ async fn main() -> ExitCode {
     };
     let mut server = None;
     let url = match (&options.server, &options.url) {
-        (Some(path), _) => match start_server(path, options.server_threads).await {
-            Ok((child, url)) => {
-                server = Some(child);
-                url
+        (Some(path), _) => {
+            match start_server(path, options.server_threads, options.server_cpu).await {
+                Ok((child, url)) => {
+                    server = Some(child);
+                    url
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::FAILURE;
+                }
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::FAILURE;
-            }
-        },
+        }
         (None, Some(url)) => url.clone(),
         (None, None) => unreachable!("parse requires one"),
     };
@@ -196,8 +202,17 @@ async fn main() -> ExitCode {
 async fn start_server(
     path: &str,
     threads: Option<usize>,
+    cpu: Option<usize>,
 ) -> Result<(tokio::process::Child, String), String> {
-    let mut command = tokio::process::Command::new(path);
+    // taskset execs the server, so the child's pid is the server's
+    let mut command = match cpu {
+        Some(cpu) => {
+            let mut command = tokio::process::Command::new("taskset");
+            command.args(["-c", &cpu.to_string(), path]);
+            command
+        }
+        None => tokio::process::Command::new(path),
+    };
     command
         .args(["--port", "0", "--no-pages", "--quiet"])
         .stdout(Stdio::piped())
