@@ -5,13 +5,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The repository this binary was built from.
+/// The repository this binary was built from (its package is `cli/`).
 fn repository() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .and_then(|examples| examples.parent())
-        .map_or(manifest.clone(), PathBuf::from)
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
 }
 
 /// Where the built pages are.

@@ -1,8 +1,9 @@
 //! `partner-bridge-load`: a bounded load run against partner-bridge on loopback.
 //!
 //! ```text
-//! cargo run --release -p partner-events-example-bridge --bin partner-bridge-load -- \
-//!     --server target/release/partner-bridge [--sessions 200] [--messages 1000] \
+//! cargo build --release --bin partner-bridge --bin partner-bridge-load
+//! target/release/partner-bridge-load --server target/release/partner-bridge \
+//!     [--sessions 200] [--messages 1000] \
 //!     [--server-threads 1] [--server-cpu 0] [--timeout-secs 300]
 //! ```
 //!
