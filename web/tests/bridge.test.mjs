@@ -63,6 +63,9 @@ test("the sample messages reach the Rust handlers typed, and the reply reaches t
     }
     assert.ok(lines.some((line) => line.includes("✗ `aw-chat-message-sent-v1` 1.0.0 payload refused at `message.timestamp`")));
 
+    // the server's error frame for the invalid message travels back through the page to the host
+    await until(page, "the server's error frame in the host's log", (s) =>
+      s.notes.some((n) => n.kind === "error" && n.text.startsWith("server: `aw-chat-message-sent-v1` 1.0.0 payload refused")));
     const sim = await page.evaluate(() => ({ ...window.hostSimulator, log: undefined }));
     // each message was forwarded, or queued until the socket opened (playback starts when the SDK
     // initialises, which can be before the socket is open); none was dropped
@@ -74,8 +77,6 @@ test("the sample messages reach the Rust handlers typed, and the reply reaches t
       JSON.stringify(sent[0]),
       '{"type":"request","message":{"action":"sendEvent","namespace":"system","value":{"name":"aw-chat-message-received-v1","data":{"interactionId":"int-7","message":"Hello from the Rust server: I read 2 message(s) of this chat.","schemaVersion":"1.0.0"}}}}',
     );
-    // the server's error frame for the invalid message reaches the host's log
-    assert.ok(sim.notes.some((n) => n.kind === "error" && n.text.startsWith("server: `aw-chat-message-sent-v1` 1.0.0 payload refused")));
     assert.deepEqual(errors, []);
     await page.close();
   } finally {
@@ -99,9 +100,10 @@ test("killing and restarting the server mid-stream loses nothing within the queu
 
     server = await startBridge(port);
     await until(page, "100 replies", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length === 100, undefined, 30_000);
-    const sim = await page.evaluate(() => ({ requests: window.hostSimulator.requests, notes: window.hostSimulator.notes }));
+    await until(page, "the page's note of the queue delivered", (s) =>
+      s.notes.some((n) => n.text === "connected to the server; 60 queued message(s) delivered in order"));
+    const sim = await page.evaluate(() => ({ requests: window.hostSimulator.requests }));
     assert.deepEqual(replyIds(sim.requests), Array.from({ length: 100 }, (_, i) => `k-${i}`));
-    assert.ok(sim.notes.some((n) => n.text === "connected to the server; 60 queued message(s) delivered in order"));
     // the restarted server handled exactly the queued messages, once each
     await waitFor("60 lines from the new server", () => server.handled().length >= 60);
     assert.equal(server.handled().length, 60);
