@@ -364,7 +364,7 @@ fn dispatch_enum(catalog: &Catalog, direction: Direction, rt: &TokenStream) -> T
     let table_doc = format!("The {what}-direction events, for decoding by name and version.");
     quote! {
         #[doc = #doc]
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq)]
         #[allow(deprecated)]
         #[non_exhaustive]
         pub enum #enum_name { #(#variants)* }
@@ -463,20 +463,29 @@ pub fn deprecation_note(event: &Event) -> String {
     note
 }
 
-fn serde_derives(rt: &TokenStream, copy: bool) -> TokenStream {
-    let copy = copy.then(|| quote!(::core::marker::Copy, ::core::cmp::Eq, ::core::hash::Hash,));
-    let serde_path = format!("{rt}::__private::serde").replace(' ', "");
+/// The derives of a generated type. Every type the catalog can describe is `Eq` (numbers are
+/// `serde_json::Number`, open JSON is `serde_json::Value`); `copy` adds `Copy` and `Hash` for
+/// enums and literals. Structs derive `Deserialize` elsewhere ([`struct_def`]).
+fn serde_derives(rt: &TokenStream, copy: bool, deserialize: bool) -> TokenStream {
+    let copy = copy.then(|| quote!(::core::marker::Copy, ::core::hash::Hash,));
+    let deserialize = deserialize.then(|| quote!(#rt::__private::serde::Deserialize,));
+    let serde_path = serde_path(rt);
     quote! {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
             #copy
             #rt::__private::serde::Serialize,
-            #rt::__private::serde::Deserialize,
+            #deserialize
         )]
         #[serde(crate = #serde_path)]
     }
+}
+
+fn serde_path(rt: &TokenStream) -> String {
+    format!("{rt}::__private::serde").replace(' ', "")
 }
 
 fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
@@ -503,7 +512,7 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
     let body = match def.kind {
         DefKind::Struct(object) => struct_def(&name, &def.name, object, rt),
         DefKind::Enum(values) => {
-            let derives = serde_derives(rt, true);
+            let derives = serde_derives(rt, true, true);
             let variants = values.iter().map(|value| {
                 let variant = ident(&naming::variant_name(value));
                 let doc = format!("`\"{value}\"`");
@@ -527,7 +536,7 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
             }
         }
         DefKind::Literal(value) => {
-            let derives = serde_derives(rt, true);
+            let derives = serde_derives(rt, true, true);
             let variant = ident(&naming::variant_name(value));
             let doc = format!("`\"{value}\"`, the only value accepted.");
             quote! {
@@ -548,7 +557,7 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
             }
         }
         DefKind::Union(variants) => {
-            let derives = serde_derives(rt, false);
+            let derives = serde_derives(rt, false, true);
             let variants = variants.iter().map(|variant| {
                 let variant_name = naming::union_variant_name(variant);
                 let inner = rust_type_tokens(
@@ -570,7 +579,7 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
             quote!(pub type #name = #target;)
         }
         DefKind::Open(_) => {
-            let derives = serde_derives(rt, false);
+            let derives = serde_derives(rt, false, true);
             quote! {
                 #derives
                 #[serde(transparent)]
@@ -595,45 +604,48 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
     }
 }
 
-/// A struct with serde's derives turned into inherent functions (`remote = "Self"`), and trait
-/// impls that call them: reading goes through `MapOnly`, so a JSON array is refused where an
-/// object is expected, as the SDK's zod objects refuse it.
+/// A struct, and its `Deserialize` through a private mirror: serde's derive reads the fields
+/// (`remote`, so its inherent `deserialize` belongs to the mirror, not to the public type), and
+/// the trait impl hands it a `MapOnly` deserializer, so a JSON array is refused where an object
+/// is expected, as the SDK's zod objects refuse it.
 fn struct_def(name: &Ident, type_name: &str, object: &Object, rt: &TokenStream) -> TokenStream {
-    let derives = serde_derives(rt, false);
+    let derives = serde_derives(rt, false, false);
     let fields = object
         .fields
         .iter()
-        .map(|field| field_def(type_name, field, rt));
+        .map(|field| field_def(type_name, field, rt, true));
+    let mirror_fields = object
+        .fields
+        .iter()
+        .map(|field| field_def(type_name, field, rt, false));
+    let serde_path = serde_path(rt);
+    let remote = name.to_string();
     quote! {
         #derives
-        #[serde(remote = "Self")]
         pub struct #name { #(#fields)* }
 
-        #[automatically_derived]
         #[allow(deprecated)]
-        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-            where
-                __D: #rt::__private::serde::Deserializer<'de>,
-            {
-                #name::deserialize(#rt::__private::MapOnly(__deserializer))
-            }
-        }
+        const _: () = {
+            #[derive(#rt::__private::serde::Deserialize)]
+            #[serde(crate = #serde_path, remote = #remote)]
+            struct __Fields { #(#mirror_fields)* }
 
-        #[automatically_derived]
-        #[allow(deprecated)]
-        impl #rt::__private::serde::Serialize for #name {
-            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
-            where
-                __S: #rt::__private::serde::Serializer,
-            {
-                #name::serialize(self, __serializer)
+            #[automatically_derived]
+            impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+                fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+                where
+                    __D: #rt::__private::serde::Deserializer<'de>,
+                {
+                    __Fields::deserialize(#rt::__private::MapOnly(__deserializer))
+                }
             }
-        }
+        };
     }
 }
 
-fn field_def(parent: &str, field: &Field, rt: &TokenStream) -> TokenStream {
+/// A field: public and documented on the type itself, private and bare on its `Deserialize`
+/// mirror (see [`struct_def`]).
+fn field_def(parent: &str, field: &Field, rt: &TokenStream, public: bool) -> TokenStream {
     let name = ident(&naming::field_name(&field.wire_name));
     let wire = &field.wire_name;
     let inner = rust_type_tokens(
@@ -661,6 +673,9 @@ fn field_def(parent: &str, field: &Field, rt: &TokenStream) -> TokenStream {
             quote!(#[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none", deserialize_with = #some)]),
         ),
     };
+    if !public {
+        return quote!(#attrs #name: #ty,);
+    }
     let mut doc = format!("`{wire}`: {}", field.ty);
     match (field.optional, field.nullable) {
         (false, false) => doc.push_str(", required."),

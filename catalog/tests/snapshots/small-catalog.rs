@@ -4,11 +4,10 @@
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
-#[serde(remote = "Self")]
 pub struct Base {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -17,37 +16,36 @@ pub struct Base {
     #[serde(rename = "schemaVersion")]
     pub schema_version: BaseSchemaVersion,
 }
-#[automatically_derived]
 #[allow(deprecated)]
-impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Base {
-    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-    where
-        __D: ::partner_events::__private::serde::Deserializer<'de>,
-    {
-        Base::deserialize(::partner_events::__private::MapOnly(__deserializer))
+const _: () = {
+    #[derive(::partner_events::__private::serde::Deserialize)]
+    #[serde(crate = "::partner_events::__private::serde", remote = "Base")]
+    struct __Fields {
+        #[serde(rename = "id")]
+        id: ::std::string::String,
+        #[serde(rename = "schemaVersion")]
+        schema_version: BaseSchemaVersion,
     }
-}
-#[automatically_derived]
-#[allow(deprecated)]
-impl ::partner_events::__private::serde::Serialize for Base {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> ::core::result::Result<__S::Ok, __S::Error>
-    where
-        __S: ::partner_events::__private::serde::Serializer,
-    {
-        Base::serialize(self, __serializer)
+    #[automatically_derived]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Base {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+        }
     }
-}
+};
 ///Part of a catalog shape.
 #[allow(deprecated)]
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
-    ::core::marker::Copy,
     ::core::cmp::Eq,
+    ::core::marker::Copy,
     ::core::hash::Hash,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
@@ -71,8 +69,8 @@ impl BaseSchemaVersion {
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
-    ::core::marker::Copy,
     ::core::cmp::Eq,
+    ::core::marker::Copy,
     ::core::hash::Hash,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
@@ -129,11 +127,10 @@ Includes the fields of [`Base`].
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
-#[serde(remote = "Self")]
 pub struct DemoPingV1 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -148,29 +145,32 @@ pub struct DemoPingV1 {
     #[serde(rename = "type")]
     pub r#type: DemoPingV1Type,
 }
-#[automatically_derived]
 #[allow(deprecated)]
-impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
-    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-    where
-        __D: ::partner_events::__private::serde::Deserializer<'de>,
-    {
-        DemoPingV1::deserialize(::partner_events::__private::MapOnly(__deserializer))
+const _: () = {
+    #[derive(::partner_events::__private::serde::Deserialize)]
+    #[serde(crate = "::partner_events::__private::serde", remote = "DemoPingV1")]
+    struct __Fields {
+        #[serde(rename = "id")]
+        id: ::std::string::String,
+        #[serde(rename = "schemaVersion")]
+        schema_version: DemoPingV1SchemaVersion,
+        #[serde(rename = "direction")]
+        direction: Direction,
+        #[serde(rename = "type")]
+        r#type: DemoPingV1Type,
     }
-}
-#[automatically_derived]
-#[allow(deprecated)]
-impl ::partner_events::__private::serde::Serialize for DemoPingV1 {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> ::core::result::Result<__S::Ok, __S::Error>
-    where
-        __S: ::partner_events::__private::serde::Serializer,
-    {
-        DemoPingV1::serialize(self, __serializer)
+    #[automatically_derived]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+        }
     }
-}
+};
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoPingV1 {
@@ -205,8 +205,8 @@ impl ::partner_events::ReceivedEvent for DemoPingV1 {}
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
-    ::core::marker::Copy,
     ::core::cmp::Eq,
+    ::core::marker::Copy,
     ::core::hash::Hash,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
@@ -230,8 +230,8 @@ impl DemoPingV1SchemaVersion {
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
-    ::core::marker::Copy,
     ::core::cmp::Eq,
+    ::core::marker::Copy,
     ::core::hash::Hash,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
@@ -277,11 +277,10 @@ impl DemoPingV1Type {
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
-#[serde(remote = "Self")]
 pub struct DemoPingV2Schema2_0_0 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -306,32 +305,49 @@ pub struct DemoPingV2Schema2_0_0 {
     )]
     pub tags: ::core::option::Option<::std::vec::Vec<DemoPingV2Schema2_0_0TagsItem>>,
 }
-#[automatically_derived]
 #[allow(deprecated)]
-impl<'de> ::partner_events::__private::serde::Deserialize<'de>
-for DemoPingV2Schema2_0_0 {
-    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-    where
-        __D: ::partner_events::__private::serde::Deserializer<'de>,
-    {
-        DemoPingV2Schema2_0_0::deserialize(
-            ::partner_events::__private::MapOnly(__deserializer),
-        )
+const _: () = {
+    #[derive(::partner_events::__private::serde::Deserialize)]
+    #[serde(
+        crate = "::partner_events::__private::serde",
+        remote = "DemoPingV2Schema2_0_0"
+    )]
+    struct __Fields {
+        #[serde(rename = "id")]
+        id: ::std::string::String,
+        #[serde(
+            rename = "note",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            deserialize_with = "::partner_events::__private::some"
+        )]
+        note: ::core::option::Option<::core::option::Option<::std::string::String>>,
+        #[serde(
+            rename = "count",
+            deserialize_with = "::partner_events::__private::present"
+        )]
+        count: ::core::option::Option<::partner_events::__private::serde_json::Number>,
+        #[serde(
+            rename = "tags",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            deserialize_with = "::partner_events::__private::some"
+        )]
+        tags: ::core::option::Option<::std::vec::Vec<DemoPingV2Schema2_0_0TagsItem>>,
     }
-}
-#[automatically_derived]
-#[allow(deprecated)]
-impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0 {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> ::core::result::Result<__S::Ok, __S::Error>
-    where
-        __S: ::partner_events::__private::serde::Serializer,
-    {
-        DemoPingV2Schema2_0_0::serialize(self, __serializer)
+    #[automatically_derived]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+    for DemoPingV2Schema2_0_0 {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+        }
     }
-}
+};
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoPingV2Schema2_0_0 {
@@ -363,11 +379,10 @@ impl ::partner_events::ReceivedEvent for DemoPingV2Schema2_0_0 {}
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
-#[serde(remote = "Self")]
 pub struct DemoPingV2Schema2_0_0TagsItem {
     ///`key`: string, required.
     #[serde(rename = "key")]
@@ -376,38 +391,39 @@ pub struct DemoPingV2Schema2_0_0TagsItem {
     #[serde(rename = "value")]
     pub value: DemoPingV2Schema2_0_0TagsItemValue,
 }
-#[automatically_derived]
 #[allow(deprecated)]
-impl<'de> ::partner_events::__private::serde::Deserialize<'de>
-for DemoPingV2Schema2_0_0TagsItem {
-    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-    where
-        __D: ::partner_events::__private::serde::Deserializer<'de>,
-    {
-        DemoPingV2Schema2_0_0TagsItem::deserialize(
-            ::partner_events::__private::MapOnly(__deserializer),
-        )
+const _: () = {
+    #[derive(::partner_events::__private::serde::Deserialize)]
+    #[serde(
+        crate = "::partner_events::__private::serde",
+        remote = "DemoPingV2Schema2_0_0TagsItem"
+    )]
+    struct __Fields {
+        #[serde(rename = "key")]
+        key: ::std::string::String,
+        #[serde(rename = "value")]
+        value: DemoPingV2Schema2_0_0TagsItemValue,
     }
-}
-#[automatically_derived]
-#[allow(deprecated)]
-impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0TagsItem {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> ::core::result::Result<__S::Ok, __S::Error>
-    where
-        __S: ::partner_events::__private::serde::Serializer,
-    {
-        DemoPingV2Schema2_0_0TagsItem::serialize(self, __serializer)
+    #[automatically_derived]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+    for DemoPingV2Schema2_0_0TagsItem {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+        }
     }
-}
+};
 ///Part of the `demo-ping-v2` event's payload.
 #[allow(deprecated)]
 #[derive(
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
 )]
@@ -439,11 +455,10 @@ pub enum DemoPingV2Schema2_0_0TagsItemValue {
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
-#[serde(remote = "Self")]
 pub struct DemoPingV2Schema2_1_0 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -455,32 +470,35 @@ pub struct DemoPingV2Schema2_1_0 {
         ::partner_events::__private::serde_json::Value,
     >,
 }
-#[automatically_derived]
 #[allow(deprecated)]
-impl<'de> ::partner_events::__private::serde::Deserialize<'de>
-for DemoPingV2Schema2_1_0 {
-    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-    where
-        __D: ::partner_events::__private::serde::Deserializer<'de>,
-    {
-        DemoPingV2Schema2_1_0::deserialize(
-            ::partner_events::__private::MapOnly(__deserializer),
-        )
+const _: () = {
+    #[derive(::partner_events::__private::serde::Deserialize)]
+    #[serde(
+        crate = "::partner_events::__private::serde",
+        remote = "DemoPingV2Schema2_1_0"
+    )]
+    struct __Fields {
+        #[serde(rename = "id")]
+        id: ::std::string::String,
+        #[serde(rename = "extra")]
+        extra: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::partner_events::__private::serde_json::Value,
+        >,
     }
-}
-#[automatically_derived]
-#[allow(deprecated)]
-impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_1_0 {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> ::core::result::Result<__S::Ok, __S::Error>
-    where
-        __S: ::partner_events::__private::serde::Serializer,
-    {
-        DemoPingV2Schema2_1_0::serialize(self, __serializer)
+    #[automatically_derived]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+    for DemoPingV2Schema2_1_0 {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+        }
     }
-}
+};
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoPingV2Schema2_1_0 {
@@ -525,6 +543,7 @@ not documented yet
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
 )]
@@ -581,11 +600,10 @@ Includes the fields of [`Base`].
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
     ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
 #[serde(crate = "::partner_events::__private::serde")]
-#[serde(remote = "Self")]
 pub struct DemoReplyV1 {
     ///`id`: string, required.
     #[serde(rename = "id")]
@@ -597,29 +615,30 @@ pub struct DemoReplyV1 {
     #[serde(rename = "text")]
     pub text: ::std::string::String,
 }
-#[automatically_derived]
 #[allow(deprecated)]
-impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoReplyV1 {
-    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-    where
-        __D: ::partner_events::__private::serde::Deserializer<'de>,
-    {
-        DemoReplyV1::deserialize(::partner_events::__private::MapOnly(__deserializer))
+const _: () = {
+    #[derive(::partner_events::__private::serde::Deserialize)]
+    #[serde(crate = "::partner_events::__private::serde", remote = "DemoReplyV1")]
+    struct __Fields {
+        #[serde(rename = "id")]
+        id: ::std::string::String,
+        #[serde(rename = "schemaVersion")]
+        schema_version: DemoReplyV1SchemaVersion,
+        #[serde(rename = "text")]
+        text: ::std::string::String,
     }
-}
-#[automatically_derived]
-#[allow(deprecated)]
-impl ::partner_events::__private::serde::Serialize for DemoReplyV1 {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> ::core::result::Result<__S::Ok, __S::Error>
-    where
-        __S: ::partner_events::__private::serde::Serializer,
-    {
-        DemoReplyV1::serialize(self, __serializer)
+    #[automatically_derived]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoReplyV1 {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+        }
     }
-}
+};
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoReplyV1 {
@@ -650,8 +669,8 @@ impl ::partner_events::SendEvent for DemoReplyV1 {}
     ::core::fmt::Debug,
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
-    ::core::marker::Copy,
     ::core::cmp::Eq,
+    ::core::marker::Copy,
     ::core::hash::Hash,
     ::partner_events::__private::serde::Serialize,
     ::partner_events::__private::serde::Deserialize,
@@ -675,7 +694,12 @@ pub type DemoPingV2 = DemoPingV2Schema2_1_0;
 /**Any received-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
 
 Payloads of up to 32 bytes (one string and the `schemaVersion` literal, say) are held inline; larger ones and open JSON are boxed, so that the enum, and every move of a decoded message, stays small. Each variant's documentation says which it is.*/
-#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq
+)]
 #[allow(deprecated)]
 #[non_exhaustive]
 pub enum Received {
@@ -858,7 +882,12 @@ pub const __RECEIVED: &[::partner_events::__private::Entry<Received>] = &[
 /**Any send-direction event of the catalog: one variant per event and schema version, named after its type. Serializes as the payload alone.
 
 Payloads of up to 32 bytes (one string and the `schemaVersion` literal, say) are held inline; larger ones and open JSON are boxed, so that the enum, and every move of a decoded message, stays small. Each variant's documentation says which it is.*/
-#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq
+)]
 #[allow(deprecated)]
 #[non_exhaustive]
 pub enum Sent {
