@@ -16,6 +16,7 @@ pub mod layout;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod sample;
 pub mod schema;
 pub mod yaml;
 

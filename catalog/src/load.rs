@@ -46,7 +46,7 @@ const SHAPE_KEYS: &[&str] = &[
 const TYPE_KEYS: &[&str] = &[
     "type", "enum", "literal", "fields", "extends", "items", "values", "one_of",
 ];
-const FIELD_ONLY_KEYS: &[&str] = &["optional", "nullable", "doc"];
+const FIELD_ONLY_KEYS: &[&str] = &["optional", "nullable", "doc", "host_sends"];
 const SCALAR_TYPES: &[&str] = &["string", "number", "boolean", "json"];
 const TYPE_WORDS: &[&str] = &[
     "string", "number", "boolean", "json", "object", "array", "map",
@@ -701,6 +701,7 @@ impl<'d> Loader<'d> {
             optional: false,
             nullable: false,
             doc: None,
+            host_sends: None,
             position,
         };
         if let Value::Mapping(_) = node.value {
@@ -713,6 +714,9 @@ impl<'d> Loader<'d> {
             field.optional = optional.unwrap_or(Some(false))?;
             field.nullable = nullable.unwrap_or(Some(false))?;
             field.doc = doc.unwrap_or(None);
+            if let Some(node) = keys.get("host_sends") {
+                field.host_sends = self.host_sends(node, &field.ty, &what);
+            }
         } else {
             field.ty = self.type_expr(node, &what)?;
         }
@@ -864,6 +868,50 @@ impl<'d> Loader<'d> {
                 }
             },
         }
+    }
+
+    /// `host_sends:` of an enum field: some of its values, each at most once.
+    fn host_sends(&mut self, node: &Node, ty: &Type, what: &str) -> Option<Vec<String>> {
+        let Type::Enum(values) = ty else {
+            self.error(
+                node.position,
+                format!("`host_sends` of {what} narrows an enum, and the field is not an `enum`"),
+            );
+            return None;
+        };
+        let Value::Sequence(items) = &node.value else {
+            self.error(
+                node.position,
+                format!("`host_sends` of {what} must be a list of the enum's values"),
+            );
+            return None;
+        };
+        let mut sends = Vec::new();
+        for item in items {
+            let value = self.string(item, "a `host_sends` value")?;
+            if !values.contains(&value) {
+                let help = did_you_mean(&value, values.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("the enum's values are {}", values.join(", ")));
+                self.error(
+                    item.position,
+                    format!("`host_sends` of {what} lists `{value}`, which is not a value of its enum; {help}"),
+                );
+                return None;
+            }
+            if sends.contains(&value) {
+                self.error(
+                    item.position,
+                    format!("`host_sends` of {what} lists `{value}` twice"),
+                );
+                return None;
+            }
+            sends.push(value);
+        }
+        if sends.is_empty() {
+            self.error(node.position, format!("`host_sends` of {what} is empty"));
+            return None;
+        }
+        Some(sends)
     }
 
     fn enum_values(&mut self, node: &Node, what: &str) -> Option<Vec<String>> {

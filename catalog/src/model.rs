@@ -167,6 +167,9 @@ pub struct Field {
     pub nullable: bool,
     /// Rustdoc text.
     pub doc: Option<String>,
+    /// For an enum field, the values the host is known to send, when it accepts more on read
+    /// (`host_sends:`): samples use only these.
+    pub host_sends: Option<Vec<String>>,
     /// Where the field is defined.
     pub position: Position,
 }

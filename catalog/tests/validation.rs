@@ -278,3 +278,32 @@ fn absurd_nesting_is_refused() {
         "{all:?}"
     );
 }
+
+#[test]
+fn host_sends_narrows_an_enum_to_values_it_has() {
+    let with = |field: &str| replace("          direction: Direction\n", field);
+    assert_eq!(
+        errors(&with("          side:\n            enum: [inbound, outbound]\n            host_sends: [inbund]\n")),
+        ["catalog.yaml:15:26: event `aw-interaction-hold-v1`: `host_sends` of field `side` lists `inbund`, which is not a value of its enum; did you mean `inbound`?"]
+    );
+    assert_eq!(
+        errors(&with("          side:\n            type: string\n            host_sends: [inbound]\n")),
+        ["catalog.yaml:15:25: event `aw-interaction-hold-v1`: `host_sends` of field `side` narrows an enum, and the field is not an `enum`"]
+    );
+    assert_eq!(
+        errors(&with("          side:\n            enum: [inbound, outbound]\n            host_sends: [inbound, inbound]\n")),
+        ["catalog.yaml:15:35: event `aw-interaction-hold-v1`: `host_sends` of field `side` lists `inbound` twice"]
+    );
+    let loaded = load_str(&with(
+        "          side:\n            enum: [inbound, outbound]\n            host_sends: [outbound]\n",
+    ));
+    let catalog = loaded.catalog.expect("valid");
+    let field = match &catalog.events[0].versions[0].payload {
+        partner_events_catalog::model::Payload::Object(object) => &object.fields[1],
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        field.host_sends.as_deref(),
+        Some(&["outbound".to_owned()][..])
+    );
+}

@@ -49,6 +49,33 @@ enum Command {
     /// Compare two catalogs: added and removed events and versions, payload and lifecycle
     /// changes. Exit 1 when a change breaks partners without a new major schema version.
     Diff(DiffArgs),
+    /// Print valid SDK event messages for an event, one JSON line each: a full one (every
+    /// optional field, every array non-empty) by default, a minimal one, or N random ones from a
+    /// seed (the same seed, the same samples). For tests and the host simulator.
+    Sample(SampleArgs),
+}
+
+#[derive(clap::Args)]
+struct SampleArgs {
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// The event.
+    event: String,
+    /// The schema version (default: the event's newest).
+    #[arg(long)]
+    version: Option<String>,
+    /// Required fields only.
+    #[arg(long, conflicts_with_all = ["full", "count"])]
+    minimal: bool,
+    /// Every optional field present, every array non-empty (the default).
+    #[arg(long, conflicts_with = "count")]
+    full: bool,
+    /// This many random samples.
+    #[arg(long)]
+    count: Option<usize>,
+    /// The random samples' seed.
+    #[arg(long, default_value_t = 0, requires = "count")]
+    seed: u64,
 }
 
 #[derive(clap::Args)]
@@ -137,6 +164,19 @@ fn main() -> ExitCode {
             tooling::lifecycle(&args.catalog.catalog, args.as_of, args.json)
         }
         Command::Diff(args) => tooling::diff(&args.old, &args.new),
+        Command::Sample(args) => tooling::sample(
+            &args.catalog.catalog,
+            &args.event,
+            args.version.as_deref(),
+            match (args.minimal, args.count) {
+                (true, _) => tooling::SampleMode::Minimal,
+                (false, Some(count)) => tooling::SampleMode::Random {
+                    count,
+                    seed: args.seed,
+                },
+                (false, None) => tooling::SampleMode::Full,
+            },
+        ),
     }
 }
 

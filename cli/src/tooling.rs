@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use partner_events::{CatalogDate, Lifecycle, LifecycleStatus};
 use partner_events_catalog::diagnostic::did_you_mean;
-use partner_events_catalog::model::Event;
-use partner_events_catalog::{docs, schema};
+use partner_events_catalog::model::{Catalog, Event, Version};
+use partner_events_catalog::{docs, sample, schema};
 use serde_json::json;
 
 use crate::{load, EXIT_PROBLEMS, EXIT_UNREADABLE};
@@ -30,11 +30,26 @@ pub fn schema(path: &Path, event: Option<&str>, version: Option<&str>) -> ExitCo
         print_json(&schema::catalog_schemas(&catalog));
         return ExitCode::SUCCESS;
     };
+    let (event, chosen) = match choose(&catalog, name, version) {
+        Ok(chosen) => chosen,
+        Err(code) => return code,
+    };
+    print_json(&schema::payload_schema(&catalog, event, chosen));
+    ExitCode::SUCCESS
+}
+
+/// An event of the catalog and one of its versions (default: the newest), or the error, with a
+/// did-you-mean, and the exit status for it.
+fn choose<'c>(
+    catalog: &'c Catalog,
+    name: &str,
+    version: Option<&str>,
+) -> Result<(&'c Event, &'c Version), ExitCode> {
     let Some(event) = catalog.event(name) else {
         let help = did_you_mean(name, catalog.events.iter().map(|e| e.name.as_str()))
             .unwrap_or_else(|| "`cargo run -- docs` lists the events".into());
         eprintln!("error: `{name}` is not an event of the catalog; {help}");
-        return ExitCode::from(EXIT_UNREADABLE);
+        return Err(ExitCode::from(EXIT_UNREADABLE));
     };
     let chosen = match version {
         None => Some(event.newest()),
@@ -43,7 +58,7 @@ pub fn schema(path: &Path, event: Option<&str>, version: Option<&str>) -> ExitCo
             .iter()
             .find(|v| v.version.to_string() == version),
     };
-    let Some(chosen) = chosen else {
+    chosen.map(|chosen| (event, chosen)).ok_or_else(|| {
         let listed: Vec<String> = event
             .versions
             .iter()
@@ -54,9 +69,43 @@ pub fn schema(path: &Path, event: Option<&str>, version: Option<&str>) -> ExitCo
             version.unwrap_or_default(),
             listed.join(", ")
         );
-        return ExitCode::from(EXIT_UNREADABLE);
+        ExitCode::from(EXIT_UNREADABLE)
+    })
+}
+
+/// What `sample` prints.
+pub enum SampleMode {
+    /// One sample, required fields only.
+    Minimal,
+    /// One sample, every optional field and non-empty arrays.
+    Full,
+    /// `count` random samples from `seed`.
+    Random { count: usize, seed: u64 },
+}
+
+pub fn sample(path: &Path, name: &str, version: Option<&str>, mode: SampleMode) -> ExitCode {
+    let catalog = match load(path) {
+        Ok(catalog) => catalog,
+        Err(code) => return code,
     };
-    print_json(&schema::payload_schema(&catalog, event, chosen));
+    let (event, chosen) = match choose(&catalog, name, version) {
+        Ok(chosen) => chosen,
+        Err(code) => return code,
+    };
+    let line = |fill: &mut sample::Fill<'_>| {
+        let payload = sample::payload(&catalog, chosen, fill);
+        println!("{}", sample::message(event, chosen, &payload));
+    };
+    match mode {
+        SampleMode::Minimal => line(&mut sample::Fill::Minimal),
+        SampleMode::Full => line(&mut sample::Fill::Full),
+        SampleMode::Random { count, seed } => {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            for _ in 0..count {
+                line(&mut sample::Fill::Random(&mut rng));
+            }
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -425,3 +425,83 @@ fn every_command_has_help() {
         );
     }
 }
+
+#[test]
+fn sample_prints_sdk_event_messages_as_json_lines() {
+    let full = run(&["sample", "aw-chat-init-v1"]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    let line = stdout(&full);
+    assert_eq!(line.lines().count(), 1);
+    assert!(
+        line.starts_with(r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-chat-init-v1","value":{"interactionId":"interaction-1","messages":[{"#),
+        "{line}"
+    );
+    // what sample prints, decode reads as the event it is
+    let decoded = Command::new(env!("CARGO_BIN_EXE_partner-events"))
+        .args(["decode", "-"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(line.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&decoded.stdout).unwrap();
+    assert_eq!(report["outcome"], "ok", "{report}");
+
+    let minimal = stdout(&run(&["sample", "aw-chat-init-v1", "--minimal"]));
+    assert_eq!(
+        minimal,
+        "{\"type\":\"event\",\"schemaVersion\":\"1.0.0\",\"message\":{\"eventName\":\"aw-chat-init-v1\",\"value\":{\"interactionId\":\"interaction-1\",\"messages\":[],\"schemaVersion\":\"1.0.0\"}}}\n"
+    );
+}
+
+#[test]
+fn sample_with_a_seed_is_repeatable() {
+    let first = stdout(&run(&[
+        "sample",
+        "aw-chat-init-v1",
+        "--count",
+        "5",
+        "--seed",
+        "7",
+    ]));
+    let again = stdout(&run(&[
+        "sample",
+        "aw-chat-init-v1",
+        "--count",
+        "5",
+        "--seed",
+        "7",
+    ]));
+    let other = stdout(&run(&[
+        "sample",
+        "aw-chat-init-v1",
+        "--count",
+        "5",
+        "--seed",
+        "8",
+    ]));
+    assert_eq!(first.lines().count(), 5);
+    assert_eq!(first, again);
+    assert_ne!(first, other);
+}
+
+#[test]
+fn sample_refuses_an_unknown_event_or_version_with_exit_2() {
+    let event = run(&["sample", "aw-chat-inti-v1"]);
+    assert_eq!(event.status.code(), Some(2));
+    assert_eq!(
+        stderr(&event),
+        "error: `aw-chat-inti-v1` is not an event of the catalog; did you mean `aw-chat-init-v1`?\n"
+    );
+    let version = run(&["sample", "aw-chat-init-v1", "--version", "9.0.0"]);
+    assert_eq!(version.status.code(), Some(2));
+    assert_eq!(
+        stderr(&version),
+        "error: `aw-chat-init-v1` has no schema version `9.0.0`; the catalog lists 1.0.0\n"
+    );
+}

@@ -298,3 +298,70 @@ pub fn sample_object_random(fields: &[SdkField], choices: &mut Choices<'_>) -> M
     }
     object
 }
+
+// ---- the SDK's schema as a judge --------------------------------------------------------------
+
+/// Whether the SDK's schema accepts `value` for `ty`, as its zod schemas would: unknown keys are
+/// accepted (zod strips them), `null` only where nullable, absence only where optional.
+pub fn accepts(ty: &SdkType, value: &Value, at: &str) -> Result<(), String> {
+    let wrong = || Err(format!("at `{at}`: {value} is not a {ty:?}"));
+    match ty {
+        SdkType::String if value.is_string() => Ok(()),
+        SdkType::Number if value.is_number() => Ok(()),
+        SdkType::Boolean if value.is_boolean() => Ok(()),
+        SdkType::Literal(literal) if value.as_str() == Some(literal.as_str()) => Ok(()),
+        SdkType::Enum(values)
+            if value
+                .as_str()
+                .is_some_and(|v| values.iter().any(|e| e == v)) =>
+        {
+            Ok(())
+        }
+        SdkType::Array(item) => match value.as_array() {
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, item_value)| accepts(item, item_value, &format!("{at}[{i}]"))),
+            None => wrong(),
+        },
+        SdkType::Map(item) => match value.as_object() {
+            Some(map) => map.iter().try_for_each(|(key, item_value)| {
+                accepts(item, item_value, &format!("{at}.{key}"))
+            }),
+            None => wrong(),
+        },
+        SdkType::Union(variants) => {
+            if variants
+                .iter()
+                .any(|variant| accepts(variant, value, at).is_ok())
+            {
+                Ok(())
+            } else {
+                wrong()
+            }
+        }
+        SdkType::Object(fields) => accepts_object(fields, value, at),
+        _ => wrong(),
+    }
+}
+
+/// [`accepts`] for an object's fields.
+pub fn accepts_object(fields: &[SdkField], value: &Value, at: &str) -> Result<(), String> {
+    let Some(map) = value.as_object() else {
+        return Err(format!("at `{at}`: {value} is not an object"));
+    };
+    for field in fields {
+        let path = if at.is_empty() {
+            field.name.clone()
+        } else {
+            format!("{at}.{}", field.name)
+        };
+        match map.get(&field.name) {
+            None if field.optional => {}
+            None => return Err(format!("at `{path}`: missing")),
+            Some(Value::Null) if field.nullable => {}
+            Some(value) => accepts(&field.ty, value, &path)?,
+        }
+    }
+    Ok(())
+}
