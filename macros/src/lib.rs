@@ -13,8 +13,9 @@ use syn::LitStr;
 
 /// The repository's catalog, the one `partner_events::events` is generated from. It is compiled
 /// into this crate, so editing it rebuilds this crate and every crate that uses its macros.
-const BUILT_IN_CATALOG: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../catalog.yaml"));
+/// `macros/catalog.yaml` is a link to the repository root's, so that the file people edit is one
+/// and a copy of it travels inside this crate's package.
+const BUILT_IN_CATALOG: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/catalog.yaml"));
 
 /// Generates the types of a catalog file into the current module.
 ///

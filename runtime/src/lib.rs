@@ -82,7 +82,8 @@ pub use send::{send_event_args, send_request};
 /// One type per event (per schema version, when an event has several), one per shared shape, and
 /// one per nested object, enum, literal or union, named as the README's naming section says.
 pub mod events {
-    crate::include_catalog!("../catalog.yaml");
+    // `runtime/catalog.yaml` links to the repository root's, so that it travels in the package
+    crate::include_catalog!("catalog.yaml");
 }
 
 #[doc(hidden)]

@@ -1,5 +1,5 @@
 //! What the decode benchmark, the `decode_loop` example and the in-page benchmark
-//! (`tests/wasm-check`, which includes this file by path) share: the small and the large message,
+//! (`tests/wasm-check`, through a link to this file) share: the small and the large message,
 //! and the floor they compare `partner_events::decode` with, so that all measure the same thing.
 
 use serde::Deserialize;

@@ -214,10 +214,10 @@ fn expect(condition: bool, detail: &str) -> Result<(), String> {
     }
 }
 
-// The native benchmark's messages, one definition for both.
-#[path = "../../../runtime/benches/support/mod.rs"]
+// The native benchmark's messages, one definition for both: `bench_messages.rs` is a link to
+// runtime/benches/support/mod.rs (a link, not a path, so that the package builds on its own).
 #[allow(dead_code)] // the floor's types are the native benchmark's
-mod bench_support;
+mod bench_messages;
 
 thread_local! {
     static REPORT: RefCell<String> = const { RefCell::new(String::new()) };
@@ -230,8 +230,8 @@ thread_local! {
 #[no_mangle]
 pub extern "C" fn bench_message(which: u32) -> usize {
     let text = match which {
-        0 => bench_support::HOLD.to_owned(),
-        _ => bench_support::chat_init(),
+        0 => bench_messages::HOLD.to_owned(),
+        _ => bench_messages::chat_init(),
     };
     INPUT.with(|input| {
         *input.borrow_mut() = text.into_bytes();

@@ -1,0 +1,1 @@
+../../../runtime/benches/support/mod.rs
