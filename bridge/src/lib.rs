@@ -49,7 +49,8 @@
 //! **What a session survives:** a message that is not JSON, not an SDK message or refused by its
 //! schema gets an error frame, and the session goes on. A message over the size limit
 //! ([`Bridge::max_message_bytes`]) gets an error frame and ends the connection (the page
-//! reconnects). A handler that panics ends its own session only, with an error frame saying so.
+//! reconnects). A handler that panics ends its own session only, with an error frame saying so
+//! (panics must unwind, the default; under `panic = "abort"` one ends the process).
 
 #![deny(missing_docs)]
 
