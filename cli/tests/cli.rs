@@ -314,14 +314,19 @@ fn schema_prints_one_event_or_all_with_the_envelope() {
         serde_json::json!(["type", "message"])
     );
 
-    let output = run(&["schema", "aw-interaction-hodl-v1"]);
-    assert_eq!(output.status.code(), Some(2));
+    refuses_an_unknown_event_or_version_with_exit_2("schema");
+}
+
+/// `schema` and `sample` choose an event and a version the same way.
+fn refuses_an_unknown_event_or_version_with_exit_2(command: &str) {
+    let output = run(&[command, "aw-interaction-hodl-v1"]);
+    assert_eq!(output.status.code(), Some(2), "{command}");
     assert_eq!(
         stderr(&output),
         "error: `aw-interaction-hodl-v1` is not an event of the catalog; did you mean `aw-interaction-hold-v1`?\n"
     );
-    let output = run(&["schema", "aw-interaction-hold-v1", "--version", "2.0.0"]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = run(&[command, "aw-interaction-hold-v1", "--version", "2.0.0"]);
+    assert_eq!(output.status.code(), Some(2), "{command}");
     assert_eq!(
         stderr(&output),
         "error: `aw-interaction-hold-v1` has no schema version `2.0.0`; the catalog lists 1.0.0\n"
@@ -492,16 +497,5 @@ fn sample_with_a_seed_is_repeatable() {
 
 #[test]
 fn sample_refuses_an_unknown_event_or_version_with_exit_2() {
-    let event = run(&["sample", "aw-chat-inti-v1"]);
-    assert_eq!(event.status.code(), Some(2));
-    assert_eq!(
-        stderr(&event),
-        "error: `aw-chat-inti-v1` is not an event of the catalog; did you mean `aw-chat-init-v1`?\n"
-    );
-    let version = run(&["sample", "aw-chat-init-v1", "--version", "9.0.0"]);
-    assert_eq!(version.status.code(), Some(2));
-    assert_eq!(
-        stderr(&version),
-        "error: `aw-chat-init-v1` has no schema version `9.0.0`; the catalog lists 1.0.0\n"
-    );
+    refuses_an_unknown_event_or_version_with_exit_2("sample");
 }
