@@ -4,7 +4,7 @@
 //! (rust-lang/rust#48564). On such a target the runtime judges lifecycles, unless told a date with
 //! `Decoder::as_of`, on the day it was built: `PARTNER_EVENTS_AS_OF` (`YYYY-MM-DD`), else
 //! `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention), else the build
-//! machine's clock. Other targets read the clock at run time and this script writes nothing.
+//! machine's clock. Other targets read the clock at run time, and their `BUILD_DATE` is `None`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,30 +12,25 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=PARTNER_EVENTS_AS_OF");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    println!("cargo:rustc-check-cfg=cfg(partner_events_no_clock)");
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    if !(arch.starts_with("wasm") && os == "unknown") {
-        return;
-    }
-    println!("cargo:rustc-cfg=partner_events_no_clock");
-    let date = match build_date() {
-        Ok(date) => date,
-        Err(message) => {
-            // a bad variable is the builder's mistake: say which and stop, rather than guess
-            eprintln!("error: {message}");
-            std::process::exit(1);
+    // `CatalogDate::BUILD_DATE`'s value
+    let value = if arch.starts_with("wasm") && os == "unknown" {
+        match build_date() {
+            Ok((year, month, day)) => {
+                format!("Some(crate::CatalogDate::new({year}, {month}, {day}))")
+            }
+            Err(message) => {
+                // a bad variable is the builder's mistake: say which and stop, rather than guess
+                eprintln!("error: {message}");
+                std::process::exit(1);
+            }
         }
+    } else {
+        "None".to_owned()
     };
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(
-        out.join("build_date.rs"),
-        format!(
-            "crate::CatalogDate::new({}, {}, {})",
-            date.0, date.1, date.2
-        ),
-    )
-    .expect("OUT_DIR is writable");
+    std::fs::write(out.join("build_date.rs"), value).expect("OUT_DIR is writable");
 }
 
 #[path = "src/civil.rs"]

@@ -31,33 +31,21 @@ impl CatalogDate {
     /// [`Decoder::as_of`](crate::Decoder::as_of), e.g. from
     /// [`CatalogDate::from_unix_millis`]`(Date.now())`.
     pub fn today_utc() -> Self {
-        #[cfg(partner_events_no_clock)]
-        {
-            match CatalogDate::BUILD_DATE {
-                Some(date) => date,
-                None => CatalogDate::new(1970, 1, 1),
-            }
+        // only a target without a clock has a build date
+        if let Some(date) = CatalogDate::BUILD_DATE {
+            return date;
         }
-        #[cfg(not(partner_events_no_clock))]
-        {
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_secs() as i64);
-            CatalogDate::from_days_since_epoch(seconds.div_euclid(86_400))
-        }
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64);
+        CatalogDate::from_days_since_epoch(seconds.div_euclid(86_400))
     }
 
     /// On a target without a clock, the date the runtime was built: `PARTNER_EVENTS_AS_OF`
     /// (`YYYY-MM-DD`), else `SOURCE_DATE_EPOCH`, else the build machine's date. `None` on targets
     /// with a clock, where [`CatalogDate::today_utc`] reads it.
-    #[cfg(partner_events_no_clock)]
     pub const BUILD_DATE: Option<CatalogDate> =
-        Some(include!(concat!(env!("OUT_DIR"), "/build_date.rs")));
-    /// On a target without a clock, the date the runtime was built: `PARTNER_EVENTS_AS_OF`
-    /// (`YYYY-MM-DD`), else `SOURCE_DATE_EPOCH`, else the build machine's date. `None` on targets
-    /// with a clock, where [`CatalogDate::today_utc`] reads it.
-    #[cfg(not(partner_events_no_clock))]
-    pub const BUILD_DATE: Option<CatalogDate> = None;
+        include!(concat!(env!("OUT_DIR"), "/build_date.rs"));
 
     /// The UTC date of a moment given in milliseconds since 1970 (JavaScript's `Date.now()`).
     /// Not-a-number and infinities give 1970-01-01.
@@ -252,9 +240,8 @@ mod tests {
         );
     }
 
-    #[cfg(not(partner_events_no_clock))]
     #[test]
-    fn targets_with_a_clock_have_no_build_date() {
+    fn the_tests_run_on_a_target_with_a_clock_and_read_it() {
         assert_eq!(CatalogDate::BUILD_DATE, None);
         assert!(CatalogDate::today_utc() >= CatalogDate::new(2025, 1, 1));
     }
