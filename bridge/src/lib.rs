@@ -71,7 +71,8 @@ use axum::routing::get;
 use axum::Router;
 use partner_events::{Decoder, Handler};
 
-pub use session::{SendError, Session};
+pub use partner_events::SendError;
+pub use session::Session;
 
 /// The page side: an ES module that connects the partner SDK to the bridge, with reconnection and
 /// a bounded queue. The router serves it at `/partner-events-bridge.js`; its header documents

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use partner_events::SendEvent;
+use partner_events::{Outbox, SendError, SendEvent, Sender};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
@@ -29,34 +29,6 @@ impl fmt::Debug for Session {
             .field("id", &self.inner.id)
             .field("has_token", &self.inner.token.is_some())
             .finish()
-    }
-}
-
-/// Why [`Session::send`] could not send.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SendError {
-    /// The event did not serialize (a hand-written `Serialize` that failed).
-    Serialize(serde_json::Error),
-    /// The connection has closed; the page will not receive it.
-    Closed,
-}
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SendError::Serialize(error) => write!(f, "the event did not serialize: {error}"),
-            SendError::Closed => f.write_str("the session's connection has closed"),
-        }
-    }
-}
-
-impl std::error::Error for SendError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SendError::Serialize(error) => Some(error),
-            SendError::Closed => None,
-        }
     }
 }
 
@@ -96,7 +68,32 @@ impl Session {
         })
     }
 
+    /// A [`Sender`] for this session: what a handler holds, so that the same handler also runs
+    /// under `partner_events::testing::FakeHost` in a unit test. It sends as [`Session::send`]
+    /// does, in the same order.
+    pub fn sender(&self) -> Sender {
+        Sender::new(SessionOutbox(Arc::clone(&self.inner)))
+    }
+
     pub(crate) fn frame(&self, frame: ServerFrame) -> Result<(), SendError> {
-        self.inner.outbox.send(frame).map_err(|_| SendError::Closed)
+        self.inner.frame(frame)
+    }
+}
+
+impl Inner {
+    fn frame(&self, frame: ServerFrame) -> Result<(), SendError> {
+        self.outbox.send(frame).map_err(|_| SendError::Closed)
+    }
+}
+
+/// The session as a runtime [`Outbox`].
+struct SessionOutbox(Arc<Inner>);
+
+impl Outbox for SessionOutbox {
+    fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError> {
+        self.0.frame(ServerFrame::SendEvent {
+            name: name.to_owned(),
+            data,
+        })
     }
 }

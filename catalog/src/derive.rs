@@ -18,9 +18,13 @@ use crate::diagnostic::did_you_mean;
 use crate::expand::{event_trait_impls, ImplTarget};
 use crate::model::{Catalog, Field, Payload, Type};
 
-/// Expands the derive on `input` against `catalog`. `catalog_attr` is set when the struct names a
-/// partner-owned catalog file (already loaded by the caller).
-pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
+/// Expands the derive on `input` against `catalog` (already loaded by the caller);
+/// `catalog_source` is an expression for the catalog's text, for the test kit.
+pub fn expand(
+    input: &syn::DeriveInput,
+    catalog: &Catalog,
+    catalog_source: &TokenStream,
+) -> TokenStream {
     let mut errors = Errors::default();
     let attrs = EventAttrs::parse(input, &mut errors);
     let (Some(name), Some(version)) = (&attrs.name, &attrs.version) else {
@@ -168,7 +172,13 @@ pub fn expand(input: &syn::DeriveInput, catalog: &Catalog) -> TokenStream {
         self_ty: quote!(#ident #ty_generics),
         where_clause: quote!(#where_clause),
     };
-    event_trait_impls(&target, event, schema, &quote!(::partner_events))
+    event_trait_impls(
+        &target,
+        event,
+        schema,
+        &quote!(::partner_events),
+        Some(catalog_source),
+    )
 }
 
 #[derive(Default)]

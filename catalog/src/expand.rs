@@ -44,13 +44,18 @@ impl Default for Options {
 pub fn expand(catalog: &Catalog, options: &Options) -> TokenStream {
     let rt = &options.runtime;
     let mut items = TokenStream::new();
-    if let Some(path) = &options.track_path {
+    // The catalog's text, included (which also makes cargo rebuild when the file changes): the
+    // test kit (`partner_events::testing`) samples every type from it. Once per catalog, named by
+    // every type's `Event::CATALOG_SOURCE`.
+    let source = options.track_path.as_ref().map(|path| {
         items.extend(quote! {
-            const _: &str = ::core::include_str!(#path);
+            #[doc(hidden)]
+            pub const __CATALOG_SOURCE: &str = ::core::include_str!(#path);
         });
-    }
+        quote!(__CATALOG_SOURCE)
+    });
     for def in layout::type_defs(catalog) {
-        items.extend(type_def(&def, rt));
+        items.extend(type_def(&def, rt, source.as_ref()));
     }
     for event in &catalog.events {
         items.extend(newest_alias(event));
@@ -488,7 +493,11 @@ fn serde_path(rt: &TokenStream) -> String {
     format!("{rt}::__private::serde").replace(' ', "")
 }
 
-fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
+fn type_def(
+    def: &layout::TypeDef<'_>,
+    rt: &TokenStream,
+    catalog_source: Option<&TokenStream>,
+) -> TokenStream {
     let name = ident(&def.name);
     let (doc, deprecated) = match def.owner {
         Owner::Event(event, version) => {
@@ -591,7 +600,7 @@ fn type_def(def: &layout::TypeDef<'_>, rt: &TokenStream) -> TokenStream {
         }
     };
     let event_impls = match def.owner {
-        Owner::Event(event, version) => event_impls(&name, event, version, rt),
+        Owner::Event(event, version) => event_impls(&name, event, version, rt, catalog_source),
         _ => TokenStream::new(),
     };
     // The deprecated attribute goes on the type; everything generated around it allows the lint.
@@ -734,8 +743,20 @@ fn option_tokens(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-fn event_impls(name: &Ident, event: &Event, version: &Version, rt: &TokenStream) -> TokenStream {
-    event_trait_impls(&ImplTarget::plain(quote!(#name)), event, version, rt)
+fn event_impls(
+    name: &Ident,
+    event: &Event,
+    version: &Version,
+    rt: &TokenStream,
+    catalog_source: Option<&TokenStream>,
+) -> TokenStream {
+    event_trait_impls(
+        &ImplTarget::plain(quote!(#name)),
+        event,
+        version,
+        rt,
+        catalog_source,
+    )
 }
 
 /// The type a trait impl is for, with the generics a derive input may have.
@@ -760,12 +781,14 @@ impl ImplTarget {
 }
 
 /// `Event` with the event's catalog row as constants, and `ReceivedEvent` or `SendEvent`: for the
-/// generated types and for `#[derive(partner_events::Event)]` alike.
+/// generated types and for `#[derive(partner_events::Event)]` alike. `catalog_source` is an
+/// expression for the catalog's text, when the caller has one.
 pub fn event_trait_impls(
     target: &ImplTarget,
     event: &Event,
     version: &Version,
     rt: &TokenStream,
+    catalog_source: Option<&TokenStream>,
 ) -> TokenStream {
     let ImplTarget {
         impl_generics,
@@ -791,6 +814,7 @@ pub fn event_trait_impls(
         Direction::Received => quote!(ReceivedEvent),
         Direction::Send => quote!(SendEvent),
     };
+    let source = catalog_source.map(|source| quote!(const CATALOG_SOURCE: &'static str = #source;));
     quote! {
         #[automatically_derived]
         #[allow(deprecated)]
@@ -806,6 +830,7 @@ pub fn event_trait_impls(
                 replaced_by: #replaced_by,
             };
             const OPEN_PAYLOAD: bool = #open;
+            #source
         }
 
         #[automatically_derived]

@@ -8,6 +8,9 @@
 //! - [`Fill::Random`]: each optional field present or not, each nullable one `null` or not, any
 //!   enum value and union alternative, arrays of 0 to 3 items: from a seeded generator, so a seed
 //!   gives the same samples every time.
+//! - [`Fill::Choices`]: the same choices as random, each taken from the next byte of a sequence,
+//!   and minimal once the bytes run out. A property-testing library that shrinks the bytes towards
+//!   fewer and smaller ones (proptest does) so shrinks the sample towards the minimal one.
 //!
 //! Samples are what a host sends: where the catalog accepts more values on read than the host is
 //! known to send (a field's `host_sends:`), samples use only the latter.
@@ -31,6 +34,8 @@ pub enum Fill<'r> {
     Full,
     /// Chosen by a seeded generator.
     Random(&'r mut fastrand::Rng),
+    /// Chosen by a sequence of bytes: `0` (and the end) is the minimal choice.
+    Choices(&'r mut dyn Iterator<Item = u8>),
 }
 
 /// A valid payload (`message.value`) for one version of an event.
@@ -131,6 +136,10 @@ impl Sampler<'_, '_, '_> {
             Fill::Minimal => minimal,
             Fill::Full => full,
             Fill::Random(rng) => rng.bool(),
+            Fill::Choices(bytes) => match bytes.next() {
+                Some(byte) if byte % 2 == 1 => !minimal,
+                _ => minimal,
+            },
         }
     }
 
@@ -138,7 +147,8 @@ impl Sampler<'_, '_, '_> {
     fn pick(&mut self, n: usize) -> usize {
         match self.fill {
             Fill::Random(rng) => rng.usize(..n),
-            _ => 0,
+            Fill::Choices(bytes) => bytes.next().map_or(0, |byte| usize::from(byte) % n),
+            Fill::Minimal | Fill::Full => 0,
         }
     }
 
@@ -148,6 +158,7 @@ impl Sampler<'_, '_, '_> {
             Fill::Minimal => 0,
             Fill::Full => 2,
             Fill::Random(rng) => rng.usize(..=3),
+            Fill::Choices(bytes) => bytes.next().map_or(0, |byte| usize::from(byte % 4)),
         }
     }
 

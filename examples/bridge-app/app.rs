@@ -10,24 +10,31 @@ use partner_events::events::{
 // Handled on purpose until its sunset; the printed lifecycle says so.
 #[allow(deprecated)]
 use partner_events::events::AwInteractionFocusV1;
-use partner_events::{Event, EventContext, Message, Unhandled, VersionMatch};
-use partner_events_bridge::Session;
+use partner_events::{Event, EventContext, Message, Sender, Unhandled, VersionMatch};
 
 /// One agent session's state.
 pub struct AgentAssist {
-    session: Session,
+    /// The session's number, for the printed lines.
+    session: u64,
+    /// Where replies go: the session's page (`Session::sender`), or a test's `FakeHost`.
+    sender: Sender,
     quiet: bool,
 }
 
 impl AgentAssist {
-    /// A session's handler; `quiet` prints nothing (for load runs).
-    pub fn new(session: Session, quiet: bool) -> Self {
-        AgentAssist { session, quiet }
+    /// Session `session`'s handler, replying through `sender`; `quiet` prints nothing (for load
+    /// runs and tests).
+    pub fn new(session: u64, sender: Sender, quiet: bool) -> Self {
+        AgentAssist {
+            session,
+            sender,
+            quiet,
+        }
     }
 
     fn print(&self, line: std::fmt::Arguments<'_>) {
         if !self.quiet {
-            println!("session {}: {line}", self.session.id());
+            println!("session {}: {line}", self.session);
         }
     }
 
@@ -86,7 +93,7 @@ impl AgentAssist {
             interaction_id: event.interaction_id,
             schema_version: Default::default(),
         };
-        if let Err(error) = self.session.send(&reply) {
+        if let Err(error) = self.sender.send(&reply) {
             self.print(format_args!("✗ the reply was not sent: {error}"));
         }
     }
@@ -123,5 +130,113 @@ impl AgentAssist {
             // the bridge has already sent the page an error frame
             Unhandled::Invalid(error) => self.print(format_args!("✗ {error}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use partner_events::events::{
+        AwChatInitV1, AwChatMessageReceivedV1, AwInteractionHoldV1, GlobalUserDetailsV1,
+    };
+    use partner_events::testing::{self, FakeHost};
+    use partner_events::Dispatch;
+
+    use super::AgentAssist;
+
+    fn app(host: &FakeHost) -> AgentAssist {
+        AgentAssist::new(1, host.sender(), true)
+    }
+
+    #[tokio::test]
+    async fn answers_each_chat_that_opens_once_in_its_own_interaction() {
+        let host = FakeHost::new();
+        let mut app = app(&host);
+        let mut chat: AwChatInitV1 = testing::full();
+        chat.interaction_id = "chat-7".into();
+        let played = host
+            .play_async(
+                &mut app,
+                [
+                    testing::message(&testing::minimal::<GlobalUserDetailsV1>()),
+                    testing::message(&chat),
+                    testing::message(&testing::minimal::<AwInteractionHoldV1>()),
+                ],
+            )
+            .await;
+        let handled: Vec<_> = played
+            .iter()
+            .map(|dispatch| match dispatch {
+                Dispatch::Handled(name) => *name,
+                other => panic!("not handled: {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            handled,
+            [
+                "global-user-details-v1",
+                "aw-chat-init-v1",
+                "aw-interaction-hold-v1"
+            ]
+        );
+
+        let sent = host.take_sent();
+        assert_eq!(sent.len(), 1, "one reply, for the chat only: {sent:?}");
+        let reply: AwChatMessageReceivedV1 = sent[0].payload().expect("a chat message");
+        assert_eq!(reply.interaction_id, "chat-7");
+        assert!(
+            reply
+                .message
+                .contains(&format!("{} message(s)", chat.messages.len())),
+            "{}",
+            reply.message
+        );
+        assert!(sent[0]
+            .request()
+            .starts_with(r#"{"type":"request","message":{"action":"sendEvent","namespace":"system","value":{"name":"aw-chat-message-received-v1","data":{"#));
+        assert!(host.sent().is_empty(), "take_sent empties the record");
+    }
+
+    /// What the demo plays (`examples/sample-messages.jsonl`): every message reaches a method or the
+    /// fallback, on the blocking `play` too, and exactly the chats get a reply.
+    #[test]
+    fn takes_every_demo_message_and_replies_to_the_chats_only() {
+        let samples = include_str!("../sample-messages.jsonl");
+        let lines: Vec<&str> = samples.lines().filter(|l| !l.trim().is_empty()).collect();
+        let chats = lines
+            .iter()
+            .filter(|l| l.contains(r#""eventName":"aw-chat-init-v1""#))
+            .count();
+        assert!(chats > 0, "the demo opens a chat");
+
+        let host = FakeHost::new();
+        let mut app = app(&host);
+        let played = host.play(&mut app, &lines);
+        assert_eq!(played.len(), lines.len());
+        for (line, dispatch) in lines.iter().zip(&played) {
+            assert!(
+                matches!(dispatch, Dispatch::Handled(_) | Dispatch::Fallback),
+                "{line} → {dispatch:?}"
+            );
+        }
+        let replies = host.sent();
+        assert_eq!(replies.len(), chats);
+        assert!(replies
+            .iter()
+            .all(|r| r.payload::<AwChatMessageReceivedV1>().is_some()));
+    }
+
+    #[test]
+    fn invalid_messages_go_to_the_fallback_and_send_nothing() {
+        let host = FakeHost::new();
+        let mut app = app(&host);
+        let played = host.play(
+            &mut app,
+            [
+                "not json",
+                r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-interaction-hold-v1","value":{}}}"#,
+            ],
+        );
+        assert!(played.iter().all(|d| matches!(d, Dispatch::Fallback)));
+        assert!(host.sent().is_empty());
     }
 }

@@ -125,10 +125,11 @@ async fn serve(options: Options) -> ExitCode {
         .local_addr()
         .map_or(options.port, |bound| bound.port());
     let quiet = options.quiet;
-    let mut router = Bridge::new(move |session| app::AgentAssist::new(session, quiet))
-        .allow_origin(format!("http://localhost:{port}"))
-        .allow_origin(format!("http://127.0.0.1:{port}"))
-        .into_router();
+    let mut router =
+        Bridge::new(move |session| app::AgentAssist::new(session.id(), session.sender(), quiet))
+            .allow_origin(format!("http://localhost:{port}"))
+            .allow_origin(format!("http://127.0.0.1:{port}"))
+            .into_router();
     if options.pages {
         router = router
             .route("/", get(|| async { Redirect::to("/host/") }))

@@ -89,7 +89,10 @@ pub fn derive_event(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
         match partner_events_catalog::derive::catalog_path(&input) {
             Some(path) => match load_for_macro(&path) {
                 Ok((catalog, track)) => {
-                    let expanded = partner_events_catalog::derive::expand(&input, &catalog);
+                    let absolute = resolve(&path)?.to_string_lossy().into_owned();
+                    let source = quote!(::core::include_str!(#absolute));
+                    let expanded =
+                        partner_events_catalog::derive::expand(&input, &catalog, &source);
                     Ok(quote!(#track #expanded))
                 }
                 Err(errors) => Ok(errors),
@@ -97,7 +100,10 @@ pub fn derive_event(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
             None => {
                 let catalog = built_in_catalog()
                     .map_err(|message| syn::Error::new(Span::call_site(), message))?;
-                Ok(partner_events_catalog::derive::expand(&input, catalog))
+                let source = quote!(::partner_events::events::__CATALOG_SOURCE);
+                Ok(partner_events_catalog::derive::expand(
+                    &input, catalog, &source,
+                ))
             }
         }
     })

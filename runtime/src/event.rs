@@ -80,6 +80,10 @@ pub trait Event {
     const LIFECYCLE: Lifecycle;
     /// Whether the payload's schema is not documented yet and is kept as open JSON.
     const OPEN_PAYLOAD: bool;
+    /// The text of the catalog the type comes from (empty when unknown): what the test kit
+    /// samples the type from.
+    #[doc(hidden)]
+    const CATALOG_SOURCE: &'static str = "";
 }
 
 /// An event the 8x8 host sends to the partner app.

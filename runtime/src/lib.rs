@@ -63,6 +63,8 @@ mod get_events;
 mod handler;
 mod lifecycle;
 mod send;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use catalog::EventCatalog;
 pub use decode::{
@@ -75,7 +77,7 @@ pub use get_events::{EventsReport, GetEventsResponse};
 pub use handler::{Dispatch, EventContext, Handler, ReceivedOf, Unhandled};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
 pub use partner_events_macros::{handler, include_catalog, Event};
-pub use send::{send_event_args, send_request};
+pub use send::{send_event_args, send_request, Outbox, SendError, Sender};
 
 /// The catalog's events and shapes, generated from `catalog.yaml`.
 ///

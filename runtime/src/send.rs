@@ -1,4 +1,5 @@
-//! Sending: what `partnerSDK.system.sendEvent(name, data)` takes, and what it posts.
+//! Sending: what `partnerSDK.system.sendEvent(name, data)` takes, what it posts, and the handle
+//! a handler sends with.
 
 use serde::Serialize;
 
@@ -34,21 +35,29 @@ pub fn send_request<E>(event: &E) -> Result<String, serde_json::Error>
 where
     E: SendEvent + Serialize,
 {
+    request_text(E::NAME, event)
+}
+
+/// The `sendEvent` request for an event's name and payload: the one place its envelope is spelled.
+pub(crate) fn request_text<D>(name: &str, data: &D) -> Result<String, serde_json::Error>
+where
+    D: Serialize + ?Sized,
+{
     #[derive(Serialize)]
-    struct Request<'a, D> {
+    struct Request<'a, D: ?Sized> {
         #[serde(rename = "type")]
         kind: &'static str,
         message: RequestMessage<'a, D>,
     }
     #[derive(Serialize)]
-    struct RequestMessage<'a, D> {
+    struct RequestMessage<'a, D: ?Sized> {
         action: &'static str,
         namespace: &'static str,
         value: SendEventValue<'a, D>,
     }
     #[derive(Serialize)]
-    struct SendEventValue<'a, D> {
-        name: &'static str,
+    struct SendEventValue<'a, D: ?Sized> {
+        name: &'a str,
         data: &'a D,
     }
     serde_json::to_string(&Request {
@@ -56,10 +65,106 @@ where
         message: RequestMessage {
             action: "sendEvent",
             namespace: "system",
-            value: SendEventValue {
-                name: E::NAME,
-                data: event,
-            },
+            value: SendEventValue { name, data },
         },
     })
+}
+
+/// Where a handler's send events go: the page's `system.sendEvent`, whoever carries them there.
+///
+/// A handler that sends holds a [`Sender`], not the thing behind it, so the same handler runs
+/// behind the WebSocket bridge (`partner_events_bridge::Session::sender`) and in a unit test
+/// (`partner_events::testing::FakeHost::sender`, feature `testing`). Implement it to carry events
+/// some other way.
+pub trait Outbox: Send + Sync + 'static {
+    /// Posts one event: the `(name, data)` arguments of `system.sendEvent`. Already checked to be
+    /// a send-direction event and serialized.
+    fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError>;
+}
+
+/// A handle a handler sends events with: cheap to clone, shared by every clone, `Send + Sync`.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use partner_events::events::AwChatMessageReceivedV1;
+/// use partner_events::{Outbox, SendError, Sender};
+///
+/// #[derive(Clone, Default)]
+/// struct Log(Arc<Mutex<Vec<String>>>);
+/// impl Outbox for Log {
+///     fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError> {
+///         self.0.lock().unwrap().push(format!("{name} {data}"));
+///         Ok(())
+///     }
+/// }
+///
+/// let log = Log::default();
+/// let sender = Sender::new(log.clone());
+/// let reply = AwChatMessageReceivedV1 {
+///     interaction_id: "int-1".into(),
+///     message: "hi".into(),
+///     schema_version: Default::default(),
+/// };
+/// sender.send(&reply).unwrap();
+/// assert_eq!(
+///     log.0.lock().unwrap()[0],
+///     r#"aw-chat-message-received-v1 {"interactionId":"int-1","message":"hi","schemaVersion":"1.0.0"}"#
+/// );
+/// ```
+#[derive(Clone)]
+pub struct Sender {
+    outbox: std::sync::Arc<dyn Outbox>,
+}
+
+impl Sender {
+    /// A sender that posts to `outbox`.
+    pub fn new(outbox: impl Outbox) -> Self {
+        Sender {
+            outbox: std::sync::Arc::new(outbox),
+        }
+    }
+
+    /// Sends a send-direction event; a received-direction type does not compile here. Events
+    /// reach the outbox in the order they were sent.
+    pub fn send<E>(&self, event: &E) -> Result<(), SendError>
+    where
+        E: SendEvent + Serialize,
+    {
+        let (name, data) = send_event_args(event).map_err(SendError::Serialize)?;
+        self.outbox.post(name, data)
+    }
+}
+
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender").finish_non_exhaustive()
+    }
+}
+
+/// Why an event was not sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The event did not serialize (a hand-written `Serialize` that failed).
+    Serialize(serde_json::Error),
+    /// What carries events to the page has gone (the connection closed): it will not receive it.
+    Closed,
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Serialize(error) => write!(f, "the event did not serialize: {error}"),
+            SendError::Closed => f.write_str("the connection to the page has closed"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SendError::Serialize(error) => Some(error),
+            SendError::Closed => None,
+        }
+    }
 }
