@@ -14,6 +14,8 @@ use crate::layout::{self, DefKind, Owner, RustType};
 use crate::model::{Catalog, Direction, Event, Field, Object, Payload, Version};
 use crate::naming;
 
+mod wire;
+
 /// How to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -471,10 +473,18 @@ pub fn deprecation_note(event: &Event) -> String {
 /// The derives of a generated type. Every type the catalog can describe is `Eq` (numbers are
 /// `serde_json::Number`, open JSON is `serde_json::Value`); `copy` adds `Copy` and `Hash` for
 /// enums and literals. Structs derive `Deserialize` elsewhere ([`struct_def`]).
-fn serde_derives(rt: &TokenStream, copy: bool, deserialize: bool) -> TokenStream {
+/// The standard derives of a generated type, and serde's where the type's JSON is not written by
+/// [`wire`] (unions, open payloads).
+fn derives(rt: &TokenStream, copy: bool, serde_derive: bool) -> TokenStream {
     let copy = copy.then(|| quote!(::core::marker::Copy, ::core::hash::Hash,));
-    let deserialize = deserialize.then(|| quote!(#rt::__private::serde::Deserialize,));
-    let serde_path = serde_path(rt);
+    let serde = serde_derive.then(|| {
+        let serde_path = serde_path(rt);
+        (
+            quote!(#rt::__private::serde::Serialize, #rt::__private::serde::Deserialize,),
+            quote!(#[serde(crate = #serde_path)]),
+        )
+    });
+    let (serde_derives, serde_crate) = serde.unzip();
     quote! {
         #[derive(
             ::core::fmt::Debug,
@@ -482,10 +492,9 @@ fn serde_derives(rt: &TokenStream, copy: bool, deserialize: bool) -> TokenStream
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             #copy
-            #rt::__private::serde::Serialize,
-            #deserialize
+            #serde_derives
         )]
-        #[serde(crate = #serde_path)]
+        #serde_crate
     }
 }
 
@@ -521,11 +530,12 @@ fn type_def(
     let body = match def.kind {
         DefKind::Struct(object) => struct_def(&name, &def.name, object, rt),
         DefKind::Enum(values) => {
-            let derives = serde_derives(rt, true, true);
+            let derives = derives(rt, true, false);
+            let wire = wire::variant_impls(&name, values, &quote!(self.as_str()), rt);
             let variants = values.iter().map(|value| {
                 let variant = ident(&naming::variant_name(value));
                 let doc = format!("`\"{value}\"`");
-                quote!(#[doc = #doc] #[serde(rename = #value)] #variant,)
+                quote!(#[doc = #doc] #variant,)
             });
             let arms = values.iter().map(|value| {
                 let variant = ident(&naming::variant_name(value));
@@ -542,10 +552,13 @@ fn type_def(
                         match self { #(#arms)* }
                     }
                 }
+
+                #wire
             }
         }
         DefKind::Literal(value) => {
-            let derives = serde_derives(rt, true, true);
+            let derives = derives(rt, true, false);
+            let wire = wire::variant_impls(&name, &[value.to_string()], &quote!(Self::VALUE), rt);
             let variant = ident(&naming::variant_name(value));
             let doc = format!("`\"{value}\"`, the only value accepted.");
             quote! {
@@ -554,7 +567,6 @@ fn type_def(
                 pub enum #name {
                     #[doc = #doc]
                     #[default]
-                    #[serde(rename = #value)]
                     #variant,
                 }
 
@@ -563,10 +575,12 @@ fn type_def(
                     /// The literal, as it is on the wire.
                     pub const VALUE: &'static str = #value;
                 }
+
+                #wire
             }
         }
         DefKind::Union(variants) => {
-            let derives = serde_derives(rt, false, true);
+            let derives = derives(rt, false, true);
             let variants = variants.iter().map(|variant| {
                 let variant_name = naming::union_variant_name(variant);
                 let inner = rust_type_tokens(
@@ -588,7 +602,7 @@ fn type_def(
             quote!(pub type #name = #target;)
         }
         DefKind::Open(_) => {
-            let derives = serde_derives(rt, false, true);
+            let derives = derives(rt, false, true);
             quote! {
                 #derives
                 #[serde(transparent)]
@@ -613,78 +627,38 @@ fn type_def(
     }
 }
 
-/// A struct, and its `Deserialize` through a private mirror: serde's derive reads the fields
-/// (`remote`, so its inherent `deserialize` belongs to the mirror, not to the public type), and
-/// the trait impl hands it a `MapOnly` deserializer, so a JSON array is refused where an object
-/// is expected, as the SDK's zod objects refuse it.
+/// A struct: its fields, documented, and its JSON as [`wire`] writes it.
 fn struct_def(name: &Ident, type_name: &str, object: &Object, rt: &TokenStream) -> TokenStream {
-    let derives = serde_derives(rt, false, false);
+    let derives = derives(rt, false, false);
     let fields = object
         .fields
         .iter()
-        .map(|field| field_def(type_name, field, rt, true));
-    let mirror_fields = object
-        .fields
-        .iter()
-        .map(|field| field_def(type_name, field, rt, false));
-    let serde_path = serde_path(rt);
-    let remote = name.to_string();
+        .map(|field| field_def(type_name, field, rt));
+    let wire = wire::struct_impls(name, object, rt);
     quote! {
         #derives
         pub struct #name { #(#fields)* }
 
-        #[allow(deprecated)]
-        const _: () = {
-            #[derive(#rt::__private::serde::Deserialize)]
-            #[serde(crate = #serde_path, remote = #remote)]
-            struct __Fields { #(#mirror_fields)* }
-
-            #[automatically_derived]
-            impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
-                fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-                where
-                    __D: #rt::__private::serde::Deserializer<'de>,
-                {
-                    __Fields::deserialize(#rt::__private::MapOnly(__deserializer))
-                }
-            }
-        };
+        #wire
     }
 }
 
-/// A field: public and documented on the type itself, private and bare on its `Deserialize`
-/// mirror (see [`struct_def`]).
-fn field_def(parent: &str, field: &Field, rt: &TokenStream, public: bool) -> TokenStream {
+/// A field, documented with its wire name, its catalog type and what absent and `null` mean.
+fn field_def(parent: &str, field: &Field, rt: &TokenStream) -> TokenStream {
     let name = ident(&naming::field_name(&field.wire_name));
     let wire = &field.wire_name;
     let inner = rust_type_tokens(
         &layout::rust_type(&naming::nested_type_name(parent, wire), &field.ty),
         rt,
     );
-    let some = format!("{rt}::__private::some").replace(' ', "");
-    let present = format!("{rt}::__private::present").replace(' ', "");
-    let (ty, attrs) = match (field.optional, field.nullable) {
-        (false, false) => (inner, quote!(#[serde(rename = #wire)])),
-        // Absent is an error, `null` is `None`: serde would otherwise treat a missing `Option`
-        // field as `None`.
-        (false, true) => (
-            quote!(::core::option::Option<#inner>),
-            quote!(#[serde(rename = #wire, deserialize_with = #present)]),
-        ),
-        // Absent is `None`; `null` is refused, as zod refuses it for `.optional()`.
-        (true, false) => (
-            quote!(::core::option::Option<#inner>),
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none", deserialize_with = #some)]),
-        ),
-        // Absent, `null` and a value are three different things, and all three round-trip.
-        (true, true) => (
-            quote!(::core::option::Option<::core::option::Option<#inner>>),
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none", deserialize_with = #some)]),
-        ),
+    // Required nullable: absent is refused, `null` is `None`. Optional: absent is `None`, `null`
+    // refused as zod refuses it for `.optional()`. Optional and nullable: absent, `null` and a
+    // value are three different things, and all three round-trip.
+    let ty = match (field.optional, field.nullable) {
+        (false, false) => inner,
+        (false, true) | (true, false) => quote!(::core::option::Option<#inner>),
+        (true, true) => quote!(::core::option::Option<::core::option::Option<#inner>>),
     };
-    if !public {
-        return quote!(#attrs #name: #ty,);
-    }
     let mut doc = format!("`{wire}`: {}", field.ty);
     match (field.optional, field.nullable) {
         (false, false) => doc.push_str(", required."),
@@ -700,7 +674,6 @@ fn field_def(parent: &str, field: &Field, rt: &TokenStream, public: bool) -> Tok
     }
     quote! {
         #[doc = #doc]
-        #attrs
         pub #name: #ty,
     }
 }

@@ -4,26 +4,192 @@
 pub use serde;
 pub use serde_json;
 
-use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// For optional fields: a present value must be a `T` (so `null` is refused unless `T` is itself
-/// an `Option`), and an absent one is `None` through `#[serde(default)]`.
-pub fn some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
+
+// The generated serde impls. The generated code is the list of fields and values of each type;
+// the rules of reading and writing them are here, written once, and instantiated per type.
+
+/// A generated struct's fields, read from a map. `Deserialize` for the struct is
+/// [`deserialize_struct`]; this is the part that differs per type.
+#[doc(hidden)]
+pub trait FromMap: Sized {
+    /// What an input of the wrong type is told: `struct AwInteractionHoldV1`, as serde says it.
+    const EXPECTING: &'static str;
+
+    /// Reads the fields from `map`: unknown keys are skipped, a repeated key is refused, a missing
+    /// required field is refused.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
-/// For required nullable fields: with `deserialize_with`, serde reports a missing key instead of
-/// quietly reading it as `None`.
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+/// `Deserialize` for a generated struct: from a map only. serde's derived structs also accept a
+/// sequence of their fields in order (`["int-1", "1.0.0"]` would be a hold payload); the SDK's zod
+/// objects refuse that, and so do the generated types.
+pub fn deserialize_struct<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
+    T: FromMap,
+{
+    struct StructVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: FromMap> Visitor<'de> for StructVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+
+    deserializer.deserialize_map(StructVisitor(PhantomData))
+}
+
+/// A map key, borrowed from the input when it can be.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("field identifier")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// Reads the value of field `name` into its slot; a second value for the field is refused. The
+/// slot's type says what is accepted: `Option<T>` for a field that must be a `T` when present
+/// (`null` refused unless `T` is an `Option` itself), `Option<Option<T>>` for a nullable one.
+pub fn field<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    Option::<T>::deserialize(deserializer)
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a key the type does not have, as the SDK's zod objects ("strip") do.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// A required field's value: absent is refused, even for a nullable field (`null` must be
+/// written).
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// `Deserialize` for a generated string enum or literal: one of `names`, as the value at the same
+/// index of `values`. Anything else is refused with serde's "unknown variant" message.
+pub fn deserialize_variant<'de, D, T>(
+    deserializer: D,
+    names: &'static [&'static str],
+    values: &'static [T],
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Copy,
+{
+    struct VariantVisitor(&'static [&'static str]);
+
+    impl Visitor<'_> for VariantVisitor {
+        type Value = usize;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self.0 {
+                [only] => write!(f, "the string `{only}`"),
+                names => write!(f, "one of the strings `{}`", names.join("`, `")),
+            }
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<usize, E> {
+            self.0
+                .iter()
+                .position(|name| *name == value)
+                .ok_or_else(|| E::unknown_variant(value, self.0))
+        }
+    }
+
+    let index = deserializer.deserialize_str(VariantVisitor(names))?;
+    Ok(values[index])
+}
+
+/// `Serialize` for a generated struct, field by field: the struct's header, with the number of
+/// fields that will be written (the required ones and the optional ones that are present).
+pub fn serialize_struct<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    required: usize,
+    present: &[bool],
+) -> Result<S::SerializeStruct, S::Error> {
+    let len = required + present.iter().filter(|present| **present).count();
+    serializer.serialize_struct(name, len)
+}
+
+/// Writes a required field.
+pub fn write<S, T>(fields: &mut S, name: &'static str, value: &T) -> Result<(), S::Error>
+where
+    S: SerializeStruct,
+    T: ?Sized + Serialize,
+{
+    fields.serialize_field(name, value)
+}
+
+/// Writes an optional field when present (`Some(None)` of a nullable one is written as `null`).
+pub fn write_optional<S, T>(
+    fields: &mut S,
+    name: &'static str,
+    value: &Option<T>,
+) -> Result<(), S::Error>
+where
+    S: SerializeStruct,
+    T: Serialize,
+{
+    match value {
+        Some(value) => fields.serialize_field(name, value),
+        None => fields.skip_field(name),
+    }
 }
 
 /// One event type of a dispatch table: its name, its version, and how to decode its payload.
@@ -61,87 +227,4 @@ pub enum FastPayload<'de> {
     Typed,
     /// Not decoded in the first pass.
     Raw(&'de serde_json::value::RawValue),
-}
-
-/// Wraps a deserializer so that structs are read only from JSON objects. serde's derived structs
-/// also accept a sequence of their fields in order (`["int-1", "1.0.0"]` would be a hold
-/// payload); the SDK's zod objects refuse that, and so must the generated types.
-pub struct MapOnly<D>(pub D);
-
-macro_rules! forward {
-    ($($method:ident)*) => {
-        $(
-            fn $method<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-                self.0.$method(visitor)
-            }
-        )*
-    };
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for MapOnly<D> {
-    type Error = D::Error;
-
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(visitor)
-    }
-
-    forward! {
-        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
-        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
-        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
-        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_option deserialize_unit deserialize_seq deserialize_map
-        deserialize_identifier deserialize_ignored_any
-    }
-
-    fn deserialize_unit_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_unit_struct(name, visitor)
-    }
-
-    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_newtype_struct(name, visitor)
-    }
-
-    fn deserialize_tuple<V: serde::de::Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple(len, visitor)
-    }
-
-    fn deserialize_tuple_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple_struct(name, len, visitor)
-    }
-
-    fn deserialize_enum<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_enum(name, variants, visitor)
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
-    }
 }

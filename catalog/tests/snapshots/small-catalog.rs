@@ -5,39 +5,84 @@
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::partner_events::__private::serde::Serialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub struct Base {
     ///`id`: string, required.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     ///`schemaVersion`: "1.0.0", required.
-    #[serde(rename = "schemaVersion")]
     pub schema_version: BaseSchemaVersion,
 }
+#[automatically_derived]
 #[allow(deprecated)]
-const _: () = {
-    #[derive(::partner_events::__private::serde::Deserialize)]
-    #[serde(crate = "::partner_events::__private::serde", remote = "Base")]
-    struct __Fields {
-        #[serde(rename = "id")]
-        id: ::std::string::String,
-        #[serde(rename = "schemaVersion")]
-        schema_version: BaseSchemaVersion,
+impl ::partner_events::__private::serde::Serialize for Base {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        let mut __fields = ::partner_events::__private::serialize_struct(
+            __serializer,
+            "Base",
+            2usize,
+            &[],
+        )?;
+        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
+        ::partner_events::__private::write(
+            &mut __fields,
+            "schemaVersion",
+            &self.schema_version,
+        )?;
+        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
     }
-    #[automatically_derived]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Base {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Base {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_struct(__deserializer)
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::FromMap for Base {
+    const EXPECTING: &'static str = "struct Base";
+    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    where
+        __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+    {
+        let mut __field0 = ::core::option::Option::None;
+        let mut __field1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__key) = __map
+            .next_key::<::partner_events::__private::Key<'de>>()?
         {
-            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+            match __key.as_str() {
+                "id" => {
+                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
+                }
+                "schemaVersion" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field1,
+                        "schemaVersion",
+                    )?
+                }
+                _ => ::partner_events::__private::skip(&mut __map)?,
+            }
         }
+        ::core::result::Result::Ok(Base {
+            id: ::partner_events::__private::required(__field0, "id")?,
+            schema_version: ::partner_events::__private::required(
+                __field1,
+                "schemaVersion",
+            )?,
+        })
     }
-};
+}
 ///Part of a catalog shape.
 #[allow(deprecated)]
 #[derive(
@@ -47,21 +92,42 @@ const _: () = {
     ::core::cmp::Eq,
     ::core::marker::Copy,
     ::core::hash::Hash,
-    ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 #[derive(::core::default::Default)]
 pub enum BaseSchemaVersion {
     ///`"1.0.0"`, the only value accepted.
     #[default]
-    #[serde(rename = "1.0.0")]
     V1_0_0,
 }
 #[automatically_derived]
 impl BaseSchemaVersion {
     /// The literal, as it is on the wire.
     pub const VALUE: &'static str = "1.0.0";
+}
+#[automatically_derived]
+impl ::partner_events::__private::serde::Serialize for BaseSchemaVersion {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        __serializer.serialize_str(Self::VALUE)
+    }
+}
+#[automatically_derived]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for BaseSchemaVersion {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_variant(
+            __deserializer,
+            &["1.0.0"],
+            &[BaseSchemaVersion::V1_0_0],
+        )
+    }
 }
 ///Which way the interaction went.
 #[allow(deprecated)]
@@ -72,16 +138,11 @@ impl BaseSchemaVersion {
     ::core::cmp::Eq,
     ::core::marker::Copy,
     ::core::hash::Hash,
-    ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub enum Direction {
     ///`"inbound"`
-    #[serde(rename = "inbound")]
     Inbound,
     ///`"outbound"`
-    #[serde(rename = "outbound")]
     Outbound,
 }
 #[automatically_derived]
@@ -92,6 +153,31 @@ impl Direction {
             Direction::Inbound => "inbound",
             Direction::Outbound => "outbound",
         }
+    }
+}
+#[automatically_derived]
+impl ::partner_events::__private::serde::Serialize for Direction {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        __serializer.serialize_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Direction {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_variant(
+            __deserializer,
+            &["inbound", "outbound"],
+            &[Direction::Inbound, Direction::Outbound],
+        )
     }
 }
 /**The `demo-ping-v1` event (received: the 8x8 host sends it to the partner app).
@@ -128,49 +214,108 @@ Includes the fields of [`Base`].
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::partner_events::__private::serde::Serialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub struct DemoPingV1 {
     ///`id`: string, required.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     ///`schemaVersion`: "1.0.0", required.
-    #[serde(rename = "schemaVersion")]
     pub schema_version: DemoPingV1SchemaVersion,
     ///`direction`: Direction, required.
-    #[serde(rename = "direction")]
     pub direction: Direction,
     ///`type`: one of "a-b", "c", required.
-    #[serde(rename = "type")]
     pub r#type: DemoPingV1Type,
 }
+#[automatically_derived]
 #[allow(deprecated)]
-const _: () = {
-    #[derive(::partner_events::__private::serde::Deserialize)]
-    #[serde(crate = "::partner_events::__private::serde", remote = "DemoPingV1")]
-    struct __Fields {
-        #[serde(rename = "id")]
-        id: ::std::string::String,
-        #[serde(rename = "schemaVersion")]
-        schema_version: DemoPingV1SchemaVersion,
-        #[serde(rename = "direction")]
-        direction: Direction,
-        #[serde(rename = "type")]
-        r#type: DemoPingV1Type,
+impl ::partner_events::__private::serde::Serialize for DemoPingV1 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        let mut __fields = ::partner_events::__private::serialize_struct(
+            __serializer,
+            "DemoPingV1",
+            4usize,
+            &[],
+        )?;
+        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
+        ::partner_events::__private::write(
+            &mut __fields,
+            "schemaVersion",
+            &self.schema_version,
+        )?;
+        ::partner_events::__private::write(&mut __fields, "direction", &self.direction)?;
+        ::partner_events::__private::write(&mut __fields, "type", &self.r#type)?;
+        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
     }
-    #[automatically_derived]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_struct(__deserializer)
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::FromMap for DemoPingV1 {
+    const EXPECTING: &'static str = "struct DemoPingV1";
+    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    where
+        __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+    {
+        let mut __field0 = ::core::option::Option::None;
+        let mut __field1 = ::core::option::Option::None;
+        let mut __field2 = ::core::option::Option::None;
+        let mut __field3 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__key) = __map
+            .next_key::<::partner_events::__private::Key<'de>>()?
         {
-            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+            match __key.as_str() {
+                "id" => {
+                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
+                }
+                "schemaVersion" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field1,
+                        "schemaVersion",
+                    )?
+                }
+                "direction" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field2,
+                        "direction",
+                    )?
+                }
+                "type" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field3,
+                        "type",
+                    )?
+                }
+                _ => ::partner_events::__private::skip(&mut __map)?,
+            }
         }
+        ::core::result::Result::Ok(DemoPingV1 {
+            id: ::partner_events::__private::required(__field0, "id")?,
+            schema_version: ::partner_events::__private::required(
+                __field1,
+                "schemaVersion",
+            )?,
+            direction: ::partner_events::__private::required(__field2, "direction")?,
+            r#type: ::partner_events::__private::required(__field3, "type")?,
+        })
     }
-};
+}
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoPingV1 {
@@ -208,21 +353,43 @@ impl ::partner_events::ReceivedEvent for DemoPingV1 {}
     ::core::cmp::Eq,
     ::core::marker::Copy,
     ::core::hash::Hash,
-    ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 #[derive(::core::default::Default)]
 pub enum DemoPingV1SchemaVersion {
     ///`"1.0.0"`, the only value accepted.
     #[default]
-    #[serde(rename = "1.0.0")]
     V1_0_0,
 }
 #[automatically_derived]
 impl DemoPingV1SchemaVersion {
     /// The literal, as it is on the wire.
     pub const VALUE: &'static str = "1.0.0";
+}
+#[automatically_derived]
+impl ::partner_events::__private::serde::Serialize for DemoPingV1SchemaVersion {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        __serializer.serialize_str(Self::VALUE)
+    }
+}
+#[automatically_derived]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV1SchemaVersion {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_variant(
+            __deserializer,
+            &["1.0.0"],
+            &[DemoPingV1SchemaVersion::V1_0_0],
+        )
+    }
 }
 ///Part of the `demo-ping-v1` event's payload.
 #[allow(deprecated)]
@@ -233,16 +400,11 @@ impl DemoPingV1SchemaVersion {
     ::core::cmp::Eq,
     ::core::marker::Copy,
     ::core::hash::Hash,
-    ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub enum DemoPingV1Type {
     ///`"a-b"`
-    #[serde(rename = "a-b")]
     AB,
     ///`"c"`
-    #[serde(rename = "c")]
     C,
 }
 #[automatically_derived]
@@ -253,6 +415,31 @@ impl DemoPingV1Type {
             DemoPingV1Type::AB => "a-b",
             DemoPingV1Type::C => "c",
         }
+    }
+}
+#[automatically_derived]
+impl ::partner_events::__private::serde::Serialize for DemoPingV1Type {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        __serializer.serialize_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1Type {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_variant(
+            __deserializer,
+            &["a-b", "c"],
+            &[DemoPingV1Type::AB, DemoPingV1Type::C],
+        )
     }
 }
 /**The `demo-ping-v2` event, schema version 2.0.0 (received: the 8x8 host sends it to the partner app).
@@ -278,76 +465,102 @@ impl DemoPingV1Type {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::partner_events::__private::serde::Serialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub struct DemoPingV2Schema2_0_0 {
     ///`id`: string, required.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     ///`note`: string, optional and nullable (absent is `None`, `null` is `Some(None)`).
-    #[serde(
-        rename = "note",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none",
-        deserialize_with = "::partner_events::__private::some"
-    )]
     pub note: ::core::option::Option<::core::option::Option<::std::string::String>>,
     ///`count`: number, required, may be `null`.
-    #[serde(rename = "count", deserialize_with = "::partner_events::__private::present")]
     pub count: ::core::option::Option<::partner_events::__private::serde_json::Number>,
     ///`tags`: array of object, optional (absent is `None`; `null` is refused).
-    #[serde(
-        rename = "tags",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none",
-        deserialize_with = "::partner_events::__private::some"
-    )]
     pub tags: ::core::option::Option<::std::vec::Vec<DemoPingV2Schema2_0_0TagsItem>>,
 }
+#[automatically_derived]
 #[allow(deprecated)]
-const _: () = {
-    #[derive(::partner_events::__private::serde::Deserialize)]
-    #[serde(
-        crate = "::partner_events::__private::serde",
-        remote = "DemoPingV2Schema2_0_0"
-    )]
-    struct __Fields {
-        #[serde(rename = "id")]
-        id: ::std::string::String,
-        #[serde(
-            rename = "note",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            deserialize_with = "::partner_events::__private::some"
-        )]
-        note: ::core::option::Option<::core::option::Option<::std::string::String>>,
-        #[serde(
-            rename = "count",
-            deserialize_with = "::partner_events::__private::present"
-        )]
-        count: ::core::option::Option<::partner_events::__private::serde_json::Number>,
-        #[serde(
-            rename = "tags",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            deserialize_with = "::partner_events::__private::some"
-        )]
-        tags: ::core::option::Option<::std::vec::Vec<DemoPingV2Schema2_0_0TagsItem>>,
+impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        let mut __fields = ::partner_events::__private::serialize_struct(
+            __serializer,
+            "DemoPingV2Schema2_0_0",
+            2usize,
+            &[self.note.is_some(), self.tags.is_some()],
+        )?;
+        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
+        ::partner_events::__private::write_optional(&mut __fields, "note", &self.note)?;
+        ::partner_events::__private::write(&mut __fields, "count", &self.count)?;
+        ::partner_events::__private::write_optional(&mut __fields, "tags", &self.tags)?;
+        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
     }
-    #[automatically_derived]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de>
-    for DemoPingV2Schema2_0_0 {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV2Schema2_0_0 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_struct(__deserializer)
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::FromMap for DemoPingV2Schema2_0_0 {
+    const EXPECTING: &'static str = "struct DemoPingV2Schema2_0_0";
+    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    where
+        __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+    {
+        let mut __field0 = ::core::option::Option::None;
+        let mut __field1 = ::core::option::Option::None;
+        let mut __field2 = ::core::option::Option::None;
+        let mut __field3 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__key) = __map
+            .next_key::<::partner_events::__private::Key<'de>>()?
         {
-            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+            match __key.as_str() {
+                "id" => {
+                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
+                }
+                "note" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field1,
+                        "note",
+                    )?
+                }
+                "count" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field2,
+                        "count",
+                    )?
+                }
+                "tags" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field3,
+                        "tags",
+                    )?
+                }
+                _ => ::partner_events::__private::skip(&mut __map)?,
+            }
         }
+        ::core::result::Result::Ok(DemoPingV2Schema2_0_0 {
+            id: ::partner_events::__private::required(__field0, "id")?,
+            note: __field1,
+            count: ::partner_events::__private::required(__field2, "count")?,
+            tags: __field3,
+        })
     }
-};
+}
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoPingV2Schema2_0_0 {
@@ -380,43 +593,78 @@ impl ::partner_events::ReceivedEvent for DemoPingV2Schema2_0_0 {}
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::partner_events::__private::serde::Serialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub struct DemoPingV2Schema2_0_0TagsItem {
     ///`key`: string, required.
-    #[serde(rename = "key")]
     pub key: ::std::string::String,
     ///`value`: string or number, required.
-    #[serde(rename = "value")]
     pub value: DemoPingV2Schema2_0_0TagsItemValue,
 }
+#[automatically_derived]
 #[allow(deprecated)]
-const _: () = {
-    #[derive(::partner_events::__private::serde::Deserialize)]
-    #[serde(
-        crate = "::partner_events::__private::serde",
-        remote = "DemoPingV2Schema2_0_0TagsItem"
-    )]
-    struct __Fields {
-        #[serde(rename = "key")]
-        key: ::std::string::String,
-        #[serde(rename = "value")]
-        value: DemoPingV2Schema2_0_0TagsItemValue,
+impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0TagsItem {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        let mut __fields = ::partner_events::__private::serialize_struct(
+            __serializer,
+            "DemoPingV2Schema2_0_0TagsItem",
+            2usize,
+            &[],
+        )?;
+        ::partner_events::__private::write(&mut __fields, "key", &self.key)?;
+        ::partner_events::__private::write(&mut __fields, "value", &self.value)?;
+        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
     }
-    #[automatically_derived]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de>
-    for DemoPingV2Schema2_0_0TagsItem {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV2Schema2_0_0TagsItem {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_struct(__deserializer)
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::FromMap for DemoPingV2Schema2_0_0TagsItem {
+    const EXPECTING: &'static str = "struct DemoPingV2Schema2_0_0TagsItem";
+    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    where
+        __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+    {
+        let mut __field0 = ::core::option::Option::None;
+        let mut __field1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__key) = __map
+            .next_key::<::partner_events::__private::Key<'de>>()?
         {
-            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+            match __key.as_str() {
+                "key" => {
+                    ::partner_events::__private::field(&mut __map, &mut __field0, "key")?
+                }
+                "value" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field1,
+                        "value",
+                    )?
+                }
+                _ => ::partner_events::__private::skip(&mut __map)?,
+            }
         }
+        ::core::result::Result::Ok(DemoPingV2Schema2_0_0TagsItem {
+            key: ::partner_events::__private::required(__field0, "key")?,
+            value: ::partner_events::__private::required(__field1, "value")?,
+        })
     }
-};
+}
 ///Part of the `demo-ping-v2` event's payload.
 #[allow(deprecated)]
 #[derive(
@@ -456,49 +704,81 @@ pub enum DemoPingV2Schema2_0_0TagsItemValue {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::partner_events::__private::serde::Serialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub struct DemoPingV2Schema2_1_0 {
     ///`id`: string, required.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     ///`extra`: map of string to any JSON, required.
-    #[serde(rename = "extra")]
     pub extra: ::std::collections::BTreeMap<
         ::std::string::String,
         ::partner_events::__private::serde_json::Value,
     >,
 }
+#[automatically_derived]
 #[allow(deprecated)]
-const _: () = {
-    #[derive(::partner_events::__private::serde::Deserialize)]
-    #[serde(
-        crate = "::partner_events::__private::serde",
-        remote = "DemoPingV2Schema2_1_0"
-    )]
-    struct __Fields {
-        #[serde(rename = "id")]
-        id: ::std::string::String,
-        #[serde(rename = "extra")]
-        extra: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::partner_events::__private::serde_json::Value,
-        >,
+impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_1_0 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        let mut __fields = ::partner_events::__private::serialize_struct(
+            __serializer,
+            "DemoPingV2Schema2_1_0",
+            2usize,
+            &[],
+        )?;
+        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
+        ::partner_events::__private::write(&mut __fields, "extra", &self.extra)?;
+        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
     }
-    #[automatically_derived]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de>
-    for DemoPingV2Schema2_1_0 {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoPingV2Schema2_1_0 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_struct(__deserializer)
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::FromMap for DemoPingV2Schema2_1_0 {
+    const EXPECTING: &'static str = "struct DemoPingV2Schema2_1_0";
+    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    where
+        __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+    {
+        let mut __field0 = ::core::option::Option::None;
+        let mut __field1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__key) = __map
+            .next_key::<::partner_events::__private::Key<'de>>()?
         {
-            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+            match __key.as_str() {
+                "id" => {
+                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
+                }
+                "extra" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field1,
+                        "extra",
+                    )?
+                }
+                _ => ::partner_events::__private::skip(&mut __map)?,
+            }
         }
+        ::core::result::Result::Ok(DemoPingV2Schema2_1_0 {
+            id: ::partner_events::__private::required(__field0, "id")?,
+            extra: ::partner_events::__private::required(__field1, "extra")?,
+        })
     }
-};
+}
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoPingV2Schema2_1_0 {
@@ -601,44 +881,96 @@ Includes the fields of [`Base`].
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::partner_events::__private::serde::Serialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 pub struct DemoReplyV1 {
     ///`id`: string, required.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     ///`schemaVersion`: "1.0.0", required.
-    #[serde(rename = "schemaVersion")]
     pub schema_version: DemoReplyV1SchemaVersion,
     ///`text`: string, required.
-    #[serde(rename = "text")]
     pub text: ::std::string::String,
 }
+#[automatically_derived]
 #[allow(deprecated)]
-const _: () = {
-    #[derive(::partner_events::__private::serde::Deserialize)]
-    #[serde(crate = "::partner_events::__private::serde", remote = "DemoReplyV1")]
-    struct __Fields {
-        #[serde(rename = "id")]
-        id: ::std::string::String,
-        #[serde(rename = "schemaVersion")]
-        schema_version: DemoReplyV1SchemaVersion,
-        #[serde(rename = "text")]
-        text: ::std::string::String,
+impl ::partner_events::__private::serde::Serialize for DemoReplyV1 {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        let mut __fields = ::partner_events::__private::serialize_struct(
+            __serializer,
+            "DemoReplyV1",
+            3usize,
+            &[],
+        )?;
+        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
+        ::partner_events::__private::write(
+            &mut __fields,
+            "schemaVersion",
+            &self.schema_version,
+        )?;
+        ::partner_events::__private::write(&mut __fields, "text", &self.text)?;
+        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
     }
-    #[automatically_derived]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoReplyV1 {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoReplyV1 {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_struct(__deserializer)
+    }
+}
+#[automatically_derived]
+#[allow(deprecated)]
+impl ::partner_events::__private::FromMap for DemoReplyV1 {
+    const EXPECTING: &'static str = "struct DemoReplyV1";
+    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    where
+        __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+    {
+        let mut __field0 = ::core::option::Option::None;
+        let mut __field1 = ::core::option::Option::None;
+        let mut __field2 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__key) = __map
+            .next_key::<::partner_events::__private::Key<'de>>()?
         {
-            __Fields::deserialize(::partner_events::__private::MapOnly(__deserializer))
+            match __key.as_str() {
+                "id" => {
+                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
+                }
+                "schemaVersion" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field1,
+                        "schemaVersion",
+                    )?
+                }
+                "text" => {
+                    ::partner_events::__private::field(
+                        &mut __map,
+                        &mut __field2,
+                        "text",
+                    )?
+                }
+                _ => ::partner_events::__private::skip(&mut __map)?,
+            }
         }
+        ::core::result::Result::Ok(DemoReplyV1 {
+            id: ::partner_events::__private::required(__field0, "id")?,
+            schema_version: ::partner_events::__private::required(
+                __field1,
+                "schemaVersion",
+            )?,
+            text: ::partner_events::__private::required(__field2, "text")?,
+        })
     }
-};
+}
 #[automatically_derived]
 #[allow(deprecated)]
 impl ::partner_events::Event for DemoReplyV1 {
@@ -672,21 +1004,43 @@ impl ::partner_events::SendEvent for DemoReplyV1 {}
     ::core::cmp::Eq,
     ::core::marker::Copy,
     ::core::hash::Hash,
-    ::partner_events::__private::serde::Serialize,
-    ::partner_events::__private::serde::Deserialize,
 )]
-#[serde(crate = "::partner_events::__private::serde")]
 #[derive(::core::default::Default)]
 pub enum DemoReplyV1SchemaVersion {
     ///`"1.0.0"`, the only value accepted.
     #[default]
-    #[serde(rename = "1.0.0")]
     V1_0_0,
 }
 #[automatically_derived]
 impl DemoReplyV1SchemaVersion {
     /// The literal, as it is on the wire.
     pub const VALUE: &'static str = "1.0.0";
+}
+#[automatically_derived]
+impl ::partner_events::__private::serde::Serialize for DemoReplyV1SchemaVersion {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error>
+    where
+        __S: ::partner_events::__private::serde::Serializer,
+    {
+        __serializer.serialize_str(Self::VALUE)
+    }
+}
+#[automatically_derived]
+impl<'de> ::partner_events::__private::serde::Deserialize<'de>
+for DemoReplyV1SchemaVersion {
+    fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+    where
+        __D: ::partner_events::__private::serde::Deserializer<'de>,
+    {
+        ::partner_events::__private::deserialize_variant(
+            __deserializer,
+            &["1.0.0"],
+            &[DemoReplyV1SchemaVersion::V1_0_0],
+        )
+    }
 }
 ///The newest schema version (2.1.0) of the `demo-ping-v2` event; see [`DemoPingV2Schema2_1_0`].
 #[allow(deprecated)]
