@@ -617,13 +617,36 @@ fn type_def(
         Owner::Event(event, version) => event_impls(&name, event, version, rt, catalog_source),
         _ => TokenStream::new(),
     };
-    // The deprecated attribute goes on the type; everything generated around it allows the lint.
+    let Some(deprecated) = deprecated else {
+        return quote! {
+            #[doc = #doc]
+            #[allow(deprecated)]
+            #body
+            #event_impls
+        };
+    };
+    // A deprecated event's type is an alias of the same name, deprecated, over the type itself in a
+    // hidden module: naming the type warns, once, as before, but its fields do not inherit the
+    // deprecation (rustdoc would otherwise repeat the banner on every field, and rustc would warn
+    // on every field read of a value the handler was given).
+    let module = ident(&format!(
+        "__{}",
+        heck::ToSnakeCase::to_snake_case(def.name.as_str())
+    ));
     quote! {
+        #[doc(hidden)]
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[doc = #doc]
+            #body
+            #event_impls
+        }
+
         #[doc = #doc]
         #deprecated
-        #[allow(deprecated)]
-        #body
-        #event_impls
+        pub type #name = #module::#name;
     }
 }
 

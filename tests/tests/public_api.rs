@@ -36,3 +36,17 @@ fn generated_types_are_eq() {
     eq::<Received>();
     eq::<Sent>();
 }
+
+/// A deprecated event warns where its type is named, and only there: its fields do not inherit the
+/// deprecation, so rustdoc does not repeat the banner on each of them, and code that has accepted
+/// the type reads them without a warning each. The warning on the name is pinned by
+/// `tests/ui/deprecation/`.
+#[test]
+fn a_deprecated_events_fields_are_not_deprecated() {
+    #[allow(deprecated)]
+    let focus: partner_events::events::AwInteractionFocusV1 =
+        serde_json::from_str(r#"{"interactionId":"int-9","schemaVersion":"1.0.0"}"#).unwrap();
+    #[deny(deprecated)]
+    let interaction = focus.interaction_id;
+    assert_eq!(interaction, "int-9");
+}
