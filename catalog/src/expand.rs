@@ -57,7 +57,7 @@ pub fn expand(catalog: &Catalog, options: &Options) -> TokenStream {
         quote!(__CATALOG_SOURCE)
     });
     for def in layout::type_defs(catalog) {
-        items.extend(type_def(&def, rt, source.as_ref()));
+        items.extend(type_def(&def, catalog, rt, source.as_ref()));
     }
     for event in &catalog.events {
         items.extend(newest_alias(event));
@@ -504,6 +504,7 @@ fn serde_path(rt: &TokenStream) -> String {
 
 fn type_def(
     def: &layout::TypeDef<'_>,
+    catalog: &Catalog,
     rt: &TokenStream,
     catalog_source: Option<&TokenStream>,
 ) -> TokenStream {
@@ -528,7 +529,7 @@ fn type_def(
         ),
     };
     let body = match def.kind {
-        DefKind::Struct(object) => struct_def(&name, &def.name, object, rt),
+        DefKind::Struct(object) => struct_def(&name, &def.name, object, catalog, rt),
         DefKind::Enum(values) => {
             let derives = derives(rt, true, false);
             let wire = wire::variant_impls(&name, values, &quote!(self.as_str()), rt);
@@ -651,13 +652,19 @@ fn type_def(
 }
 
 /// A struct: its fields, documented, and its JSON as [`wire`] writes it.
-fn struct_def(name: &Ident, type_name: &str, object: &Object, rt: &TokenStream) -> TokenStream {
+fn struct_def(
+    name: &Ident,
+    type_name: &str,
+    object: &Object,
+    catalog: &Catalog,
+    rt: &TokenStream,
+) -> TokenStream {
     let derives = derives(rt, false, false);
     let fields = object
         .fields
         .iter()
         .map(|field| field_def(type_name, field, rt));
-    let wire = wire::struct_impls(name, object, rt);
+    let wire = wire::struct_impls(name, object, catalog, rt);
     quote! {
         #derives
         pub struct #name { #(#fields)* }

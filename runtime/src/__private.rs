@@ -5,6 +5,7 @@ pub use serde;
 pub use serde_json;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -102,16 +103,185 @@ where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
+    field_with::<Plain, A, T>(map, slot, name)
+}
+
+/// [`field`], with the value read by `R`: for arrays, maps and unions, whose readers record where
+/// inside them a read failed.
+pub fn field_with<'de, R, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    R: Read<'de, T>,
+    A: MapAccess<'de>,
+{
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    match map.next_value_seed(ReadSeed::<R, T>(PhantomData)) {
+        Ok(value) => {
+            *slot = Some(value);
+            Ok(())
+        }
+        Err(error) => {
+            crate::error_path::push_key(name);
+            Err(error)
+        }
+    }
 }
 
 /// Skips the value of a key the type does not have, as the SDK's zod objects ("strip") do.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(|_| ())
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A, key: &str) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>()
+        .map(|_| ())
+        .inspect_err(|_| crate::error_path::push_key(key.to_owned()))
+}
+
+/// How a field's value is read: [`Plain`] for most, [`Seq`], [`Map`] and [`Opt`] around the
+/// reader of what they hold, and [`Union`]. The generator picks the reader from the field's
+/// catalog type; each records, on an error, where inside the value it failed.
+pub trait Read<'de, T> {
+    /// Reads a `T`.
+    fn read<D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error>;
+}
+
+/// `T`'s own `Deserialize`.
+pub struct Plain;
+
+impl<'de, T: Deserialize<'de>> Read<'de, T> for Plain {
+    fn read<D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// An untagged union: it tries each alternative, and what a failed attempt recorded is not where
+/// the union failed (serde_path_to_error, too, stops at the union).
+pub struct Union;
+
+impl<'de, T: Deserialize<'de>> Read<'de, T> for Union {
+    fn read<D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        let mark = crate::error_path::mark();
+        let value = T::deserialize(deserializer);
+        crate::error_path::truncate(mark);
+        value
+    }
+}
+
+/// `null` or a value read by `R`, as serde reads an `Option`.
+pub struct Opt<R>(PhantomData<R>);
+
+impl<'de, T, R: Read<'de, T>> Read<'de, Option<T>> for Opt<R> {
+    fn read<D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+        struct OptVisitor<R, T>(PhantomData<(R, T)>);
+
+        impl<'de, T, R: Read<'de, T>> Visitor<'de> for OptVisitor<R, T> {
+            type Value = Option<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("option")
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Option<T>, D::Error> {
+                R::read(deserializer).map(Some)
+            }
+        }
+
+        deserializer.deserialize_option(OptVisitor::<R, T>(PhantomData))
+    }
+}
+
+/// An array whose items are read by `R`; an item that fails records its index.
+pub struct Seq<R>(PhantomData<R>);
+
+impl<'de, T, R: Read<'de, T>> Read<'de, Vec<T>> for Seq<R> {
+    fn read<D: Deserializer<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+        struct SeqVisitor<R, T>(PhantomData<(R, T)>);
+
+        impl<'de, T, R: Read<'de, T>> Visitor<'de> for SeqVisitor<R, T> {
+            type Value = Vec<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                // as serde's own: a hint, capped, so that a lying length cannot allocate much
+                let cap = seq.size_hint().unwrap_or(0).min(4096);
+                let mut items = Vec::with_capacity(cap);
+                loop {
+                    match seq.next_element_seed(ReadSeed::<R, T>(PhantomData)) {
+                        Ok(Some(item)) => items.push(item),
+                        Ok(None) => return Ok(items),
+                        Err(error) => {
+                            crate::error_path::push_index(items.len());
+                            return Err(error);
+                        }
+                    }
+                }
+            }
+        }
+
+        deserializer.deserialize_seq(SeqVisitor::<R, T>(PhantomData))
+    }
+}
+
+/// A string-keyed map whose values are read by `R`; a value that fails records its key.
+pub struct Map<R>(PhantomData<R>);
+
+impl<'de, T, R: Read<'de, T>> Read<'de, BTreeMap<String, T>> for Map<R> {
+    fn read<D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, T>, D::Error> {
+        struct MapVisitor<R, T>(PhantomData<(R, T)>);
+
+        impl<'de, T, R: Read<'de, T>> Visitor<'de> for MapVisitor<R, T> {
+            type Value = BTreeMap<String, T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match map.next_value_seed(ReadSeed::<R, T>(PhantomData)) {
+                        Ok(value) => {
+                            entries.insert(key, value);
+                        }
+                        Err(error) => {
+                            crate::error_path::push_key(key);
+                            return Err(error);
+                        }
+                    }
+                }
+                Ok(entries)
+            }
+        }
+
+        deserializer.deserialize_map(MapVisitor::<R, T>(PhantomData))
+    }
+}
+
+/// A reader as a `DeserializeSeed`.
+struct ReadSeed<R, T>(PhantomData<(R, T)>);
+
+impl<'de, T, R: Read<'de, T>> de::DeserializeSeed<'de> for ReadSeed<R, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        R::read(deserializer)
+    }
 }
 
 /// A required field's value: absent is refused, even for a nullable field (`null` must be
@@ -209,13 +379,24 @@ pub fn decode_payload<T, E>(json: &str, wrap: fn(T) -> E) -> Result<E, crate::Pa
 where
     T: serde::de::DeserializeOwned,
 {
+    read_payload(json).map(wrap)
+}
+
+/// Reads a whole payload as `T` with the plain serde_json deserializer (the one the one-pass
+/// decoder uses, so each type's reader is compiled once), and on an error the path the generated
+/// readers recorded (see `error_path`).
+pub(crate) fn read_payload<'de, T>(json: &'de str) -> Result<T, crate::PayloadError>
+where
+    T: Deserialize<'de>,
+{
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(crate::PayloadError::from_path_error)?;
+    crate::error_path::reset();
+    let value = T::deserialize(&mut deserializer)
+        .map_err(|error| crate::PayloadError::at_path(crate::error_path::take(), error))?;
     deserializer
         .end()
         .map_err(crate::PayloadError::from_json_error)?;
-    Ok(wrap(value))
+    Ok(value)
 }
 
 /// What the one-pass decoder got for a payload: the typed event (written to the caller's slot,

@@ -991,8 +991,7 @@ where
             ))))
         }
     }
-    let mut deserializer = serde_json::Deserializer::from_str(payload.get());
-    serde_path_to_error::deserialize(&mut deserializer)
+    crate::__private::read_payload(payload.get())
         .map(Some)
-        .map_err(|error| invalid(PayloadError::from_path_error(error)))
+        .map_err(invalid)
 }

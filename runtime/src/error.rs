@@ -10,12 +10,11 @@ pub struct PayloadError {
 }
 
 impl PayloadError {
-    pub(crate) fn from_path_error(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
+    /// A reader's error at `path` (empty for the payload itself).
+    pub(crate) fn at_path(path: String, error: serde_json::Error) -> Self {
         PayloadError {
-            path: if path == "." { String::new() } else { path },
-            ..PayloadError::from_json_error(inner)
+            path,
+            ..PayloadError::from_json_error(error)
         }
     }
 

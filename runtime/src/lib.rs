@@ -58,6 +58,7 @@ mod catalog;
 mod civil;
 mod decode;
 mod error;
+mod error_path;
 mod event;
 mod get_events;
 mod handler;

@@ -11,13 +11,18 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::Object;
+use crate::model::{Catalog, Object, Type};
 use crate::naming;
 
 use super::ident;
 
 /// `Serialize`, `Deserialize` and `FromMap` for a struct with `object`'s fields.
-pub(super) fn struct_impls(name: &Ident, object: &Object, rt: &TokenStream) -> TokenStream {
+pub(super) fn struct_impls(
+    name: &Ident,
+    object: &Object,
+    catalog: &Catalog,
+    rt: &TokenStream,
+) -> TokenStream {
     let p = quote!(#rt::__private);
     let fields: Vec<_> = object
         .fields
@@ -47,7 +52,17 @@ pub(super) fn struct_impls(name: &Ident, object: &Object, rt: &TokenStream) -> T
     let slots = fields.iter().map(|(_, _, slot)| slot);
     let arms = fields.iter().map(|(field, _, slot)| {
         let wire = &field.wire_name;
-        quote!(#wire => #p::field(&mut __map, &mut #slot, #wire)?,)
+        // the slot holds the field's type without its optional `Option`
+        let reader = reader(catalog, &field.ty, &p).map(|inner| match field.nullable {
+            true => quote!(#p::Opt<#inner>),
+            false => inner,
+        });
+        match reader {
+            Some(reader) => {
+                quote!(#wire => #p::field_with::<#reader, _, _>(&mut __map, &mut #slot, #wire)?,)
+            }
+            None => quote!(#wire => #p::field(&mut __map, &mut #slot, #wire)?,),
+        }
     });
     // The slots' types are inferred from the fields they fill: `Option<T>` for a field of type
     // `T` (required) or `Option<T>` (optional: absent stays `None`).
@@ -104,12 +119,36 @@ pub(super) fn struct_impls(name: &Ident, object: &Object, rt: &TokenStream) -> T
                 while let ::core::option::Option::Some(__key) = __map.next_key::<#p::Key<'de>>()? {
                     match __key.as_str() {
                         #(#arms)*
-                        _ => #p::skip(&mut __map)?,
+                        __other => #p::skip(&mut __map, __other)?,
                     }
                 }
                 ::core::result::Result::Ok(#name { #(#values)* })
             }
         }
+    }
+}
+
+/// The reader (`partner_events::__private::Read`) of a value of catalog type `ty`, when it is not
+/// the type's own `Deserialize`: arrays, maps and unions, which record where inside them a read
+/// failed (the `PayloadError` path).
+fn reader(catalog: &Catalog, ty: &Type, p: &TokenStream) -> Option<TokenStream> {
+    let plain = || quote!(#p::Plain);
+    match ty {
+        Type::Union(_) => Some(quote!(#p::Union)),
+        Type::Array(item) => {
+            let item = reader(catalog, item, p).unwrap_or_else(plain);
+            Some(quote!(#p::Seq<#item>))
+        }
+        Type::Map(value) => {
+            let value = reader(catalog, value, p).unwrap_or_else(plain);
+            Some(quote!(#p::Map<#value>))
+        }
+        // a named shape is read as what it names (an alias of an array is an array)
+        Type::Named(name) => catalog
+            .shapes
+            .get(name)
+            .and_then(|shape| reader(catalog, &shape.ty, p)),
+        _ => None,
     }
 }
 

@@ -71,7 +71,7 @@ impl ::partner_events::__private::FromMap for Base {
                         "schemaVersion",
                     )?
                 }
-                _ => ::partner_events::__private::skip(&mut __map)?,
+                __other => ::partner_events::__private::skip(&mut __map, __other)?,
             }
         }
         ::core::result::Result::Ok(Base {
@@ -310,7 +310,7 @@ Includes the fields of [`Base`].
                             "type",
                         )?
                     }
-                    _ => ::partner_events::__private::skip(&mut __map)?,
+                    __other => ::partner_events::__private::skip(&mut __map, __other)?,
                 }
             }
             ::core::result::Result::Ok(DemoPingV1 {
@@ -582,13 +582,15 @@ impl ::partner_events::__private::FromMap for DemoPingV2Schema2_0_0 {
                     )?
                 }
                 "tags" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field3,
-                        "tags",
-                    )?
+                    ::partner_events::__private::field_with::<
+                        ::partner_events::__private::Seq<
+                            ::partner_events::__private::Plain,
+                        >,
+                        _,
+                        _,
+                    >(&mut __map, &mut __field3, "tags")?
                 }
-                _ => ::partner_events::__private::skip(&mut __map)?,
+                __other => ::partner_events::__private::skip(&mut __map, __other)?,
             }
         }
         ::core::result::Result::Ok(DemoPingV2Schema2_0_0 {
@@ -688,13 +690,13 @@ impl ::partner_events::__private::FromMap for DemoPingV2Schema2_0_0TagsItem {
                     ::partner_events::__private::field(&mut __map, &mut __field0, "key")?
                 }
                 "value" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field1,
-                        "value",
-                    )?
+                    ::partner_events::__private::field_with::<
+                        ::partner_events::__private::Union,
+                        _,
+                        _,
+                    >(&mut __map, &mut __field1, "value")?
                 }
-                _ => ::partner_events::__private::skip(&mut __map)?,
+                __other => ::partner_events::__private::skip(&mut __map, __other)?,
             }
         }
         ::core::result::Result::Ok(DemoPingV2Schema2_0_0TagsItem {
@@ -802,13 +804,15 @@ impl ::partner_events::__private::FromMap for DemoPingV2Schema2_1_0 {
                     ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
                 }
                 "extra" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field1,
-                        "extra",
-                    )?
+                    ::partner_events::__private::field_with::<
+                        ::partner_events::__private::Map<
+                            ::partner_events::__private::Plain,
+                        >,
+                        _,
+                        _,
+                    >(&mut __map, &mut __field1, "extra")?
                 }
-                _ => ::partner_events::__private::skip(&mut __map)?,
+                __other => ::partner_events::__private::skip(&mut __map, __other)?,
             }
         }
         ::core::result::Result::Ok(DemoPingV2Schema2_1_0 {
@@ -996,7 +1000,7 @@ impl ::partner_events::__private::FromMap for DemoReplyV1 {
                         "text",
                     )?
                 }
-                _ => ::partner_events::__private::skip(&mut __map)?,
+                __other => ::partner_events::__private::skip(&mut __map, __other)?,
             }
         }
         ::core::result::Result::Ok(DemoReplyV1 {
