@@ -56,9 +56,10 @@ where
 /// A map key, borrowed from the input when it can be.
 pub struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
-    /// The key's text.
-    pub fn as_str(&self) -> &str {
+impl std::ops::Deref for Key<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
         &self.0
     }
 }

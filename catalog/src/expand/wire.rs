@@ -32,7 +32,7 @@ pub(super) fn struct_impls(
             (
                 field,
                 ident(&naming::field_name(&field.wire_name)),
-                format_ident!("__field{index}"),
+                format_ident!("__{index}"),
             )
         })
         .collect();
@@ -44,24 +44,24 @@ pub(super) fn struct_impls(
     let writes = fields.iter().map(|(field, rust, _)| {
         let wire = &field.wire_name;
         if field.optional {
-            quote!(#p::write_optional(&mut __fields, #wire, &self.#rust)?;)
+            quote!(__p::write_optional(&mut __s, #wire, &self.#rust)?;)
         } else {
-            quote!(#p::write(&mut __fields, #wire, &self.#rust)?;)
+            quote!(__p::write(&mut __s, #wire, &self.#rust)?;)
         }
     });
     let slots = fields.iter().map(|(_, _, slot)| slot);
     let arms = fields.iter().map(|(field, _, slot)| {
         let wire = &field.wire_name;
         // the slot holds the field's type without its optional `Option`
-        let reader = reader(catalog, &field.ty, &p).map(|inner| match field.nullable {
-            true => quote!(#p::Opt<#inner>),
+        let reader = reader(catalog, &field.ty).map(|inner| match field.nullable {
+            true => quote!(__p::Opt<#inner>),
             false => inner,
         });
         match reader {
             Some(reader) => {
-                quote!(#wire => #p::field_with::<#reader, _, _>(&mut __map, &mut #slot, #wire)?,)
+                quote!(#wire => __p::field_with::<#reader, _, _>(&mut __m, &mut #slot, #wire)?,)
             }
-            None => quote!(#wire => #p::field(&mut __map, &mut #slot, #wire)?,),
+            None => quote!(#wire => __p::field(&mut __m, &mut #slot, #wire)?,),
         }
     });
     // The slots' types are inferred from the fields they fill: `Option<T>` for a field of type
@@ -71,7 +71,7 @@ pub(super) fn struct_impls(
         if field.optional {
             quote!(#rust: #slot,)
         } else {
-            quote!(#rust: #p::required(#slot, #wire)?,)
+            quote!(#rust: __p::required(#slot, #wire)?,)
         }
     });
     let type_name = name.to_string();
@@ -84,14 +84,15 @@ pub(super) fn struct_impls(
             where
                 __S: #p::serde::Serializer,
             {
-                let mut __fields = #p::serialize_struct(
+                use #p as __p;
+                let mut __s = __p::serialize_struct(
                     __serializer,
                     #type_name,
                     #required_count,
                     &[#(self.#optional.is_some()),*],
                 )?;
                 #(#writes)*
-                #p::serde::ser::SerializeStruct::end(__fields)
+                __p::serde::ser::SerializeStruct::end(__s)
             }
         }
 
@@ -111,15 +112,16 @@ pub(super) fn struct_impls(
         impl #p::FromMap for #name {
             const EXPECTING: &'static str = #expecting;
 
-            fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+            fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
             where
                 __A: #p::serde::de::MapAccess<'de>,
             {
+                use #p as __p;
                 #(let mut #slots = ::core::option::Option::None;)*
-                while let ::core::option::Option::Some(__key) = __map.next_key::<#p::Key<'de>>()? {
-                    match __key.as_str() {
+                while let ::core::option::Option::Some(__k) = __m.next_key::<__p::Key<'de>>()? {
+                    match &*__k {
                         #(#arms)*
-                        __other => #p::skip(&mut __map, __other)?,
+                        _ => __p::skip(&mut __m, &__k)?,
                     }
                 }
                 ::core::result::Result::Ok(#name { #(#values)* })
@@ -131,23 +133,25 @@ pub(super) fn struct_impls(
 /// The reader (`partner_events::__private::Read`) of a value of catalog type `ty`, when it is not
 /// the type's own `Deserialize`: arrays, maps and unions, which record where inside them a read
 /// failed (the `PayloadError` path).
-fn reader(catalog: &Catalog, ty: &Type, p: &TokenStream) -> Option<TokenStream> {
-    let plain = || quote!(#p::Plain);
+/// The tokens name the readers through `__p`, the alias of `partner_events::__private` in scope
+/// where they are used.
+fn reader(catalog: &Catalog, ty: &Type) -> Option<TokenStream> {
+    let plain = || quote!(__p::Plain);
     match ty {
-        Type::Union(_) => Some(quote!(#p::Union)),
+        Type::Union(_) => Some(quote!(__p::Union)),
         Type::Array(item) => {
-            let item = reader(catalog, item, p).unwrap_or_else(plain);
-            Some(quote!(#p::Seq<#item>))
+            let item = reader(catalog, item).unwrap_or_else(plain);
+            Some(quote!(__p::Seq<#item>))
         }
         Type::Map(value) => {
-            let value = reader(catalog, value, p).unwrap_or_else(plain);
-            Some(quote!(#p::Map<#value>))
+            let value = reader(catalog, value).unwrap_or_else(plain);
+            Some(quote!(__p::Map<#value>))
         }
         // a named shape is read as what it names (an alias of an array is an array)
         Type::Named(name) => catalog
             .shapes
             .get(name)
-            .and_then(|shape| reader(catalog, &shape.ty, p)),
+            .and_then(|shape| reader(catalog, &shape.ty)),
         _ => None,
     }
 }

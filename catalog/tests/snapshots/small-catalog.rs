@@ -22,19 +22,11 @@ impl ::partner_events::__private::serde::Serialize for Base {
     where
         __S: ::partner_events::__private::serde::Serializer,
     {
-        let mut __fields = ::partner_events::__private::serialize_struct(
-            __serializer,
-            "Base",
-            2usize,
-            &[],
-        )?;
-        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
-        ::partner_events::__private::write(
-            &mut __fields,
-            "schemaVersion",
-            &self.schema_version,
-        )?;
-        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
+        use ::partner_events::__private as __p;
+        let mut __s = __p::serialize_struct(__serializer, "Base", 2usize, &[])?;
+        __p::write(&mut __s, "id", &self.id)?;
+        __p::write(&mut __s, "schemaVersion", &self.schema_version)?;
+        __p::serde::ser::SerializeStruct::end(__s)
     }
 }
 #[automatically_derived]
@@ -51,35 +43,23 @@ impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Base {
 #[allow(deprecated)]
 impl ::partner_events::__private::FromMap for Base {
     const EXPECTING: &'static str = "struct Base";
-    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
     where
         __A: ::partner_events::__private::serde::de::MapAccess<'de>,
     {
-        let mut __field0 = ::core::option::Option::None;
-        let mut __field1 = ::core::option::Option::None;
-        while let ::core::option::Option::Some(__key) = __map
-            .next_key::<::partner_events::__private::Key<'de>>()?
-        {
-            match __key.as_str() {
-                "id" => {
-                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
-                }
-                "schemaVersion" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field1,
-                        "schemaVersion",
-                    )?
-                }
-                __other => ::partner_events::__private::skip(&mut __map, __other)?,
+        use ::partner_events::__private as __p;
+        let mut __0 = ::core::option::Option::None;
+        let mut __1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__k) = __m.next_key::<__p::Key<'de>>()? {
+            match &*__k {
+                "id" => __p::field(&mut __m, &mut __0, "id")?,
+                "schemaVersion" => __p::field(&mut __m, &mut __1, "schemaVersion")?,
+                _ => __p::skip(&mut __m, &__k)?,
             }
         }
         ::core::result::Result::Ok(Base {
-            id: ::partner_events::__private::required(__field0, "id")?,
-            schema_version: ::partner_events::__private::required(
-                __field1,
-                "schemaVersion",
-            )?,
+            id: __p::required(__0, "id")?,
+            schema_version: __p::required(__1, "schemaVersion")?,
         })
     }
 }
@@ -233,25 +213,18 @@ Includes the fields of [`Base`].
         where
             __S: ::partner_events::__private::serde::Serializer,
         {
-            let mut __fields = ::partner_events::__private::serialize_struct(
+            use ::partner_events::__private as __p;
+            let mut __s = __p::serialize_struct(
                 __serializer,
                 "DemoPingV1",
                 4usize,
                 &[],
             )?;
-            ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
-            ::partner_events::__private::write(
-                &mut __fields,
-                "schemaVersion",
-                &self.schema_version,
-            )?;
-            ::partner_events::__private::write(
-                &mut __fields,
-                "direction",
-                &self.direction,
-            )?;
-            ::partner_events::__private::write(&mut __fields, "type", &self.r#type)?;
-            ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
+            __p::write(&mut __s, "id", &self.id)?;
+            __p::write(&mut __s, "schemaVersion", &self.schema_version)?;
+            __p::write(&mut __s, "direction", &self.direction)?;
+            __p::write(&mut __s, "type", &self.r#type)?;
+            __p::serde::ser::SerializeStruct::end(__s)
         }
     }
     #[automatically_derived]
@@ -270,57 +243,31 @@ Includes the fields of [`Base`].
     #[allow(deprecated)]
     impl ::partner_events::__private::FromMap for DemoPingV1 {
         const EXPECTING: &'static str = "struct DemoPingV1";
-        fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+        fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
         where
             __A: ::partner_events::__private::serde::de::MapAccess<'de>,
         {
-            let mut __field0 = ::core::option::Option::None;
-            let mut __field1 = ::core::option::Option::None;
-            let mut __field2 = ::core::option::Option::None;
-            let mut __field3 = ::core::option::Option::None;
-            while let ::core::option::Option::Some(__key) = __map
-                .next_key::<::partner_events::__private::Key<'de>>()?
+            use ::partner_events::__private as __p;
+            let mut __0 = ::core::option::Option::None;
+            let mut __1 = ::core::option::Option::None;
+            let mut __2 = ::core::option::Option::None;
+            let mut __3 = ::core::option::Option::None;
+            while let ::core::option::Option::Some(__k) = __m
+                .next_key::<__p::Key<'de>>()?
             {
-                match __key.as_str() {
-                    "id" => {
-                        ::partner_events::__private::field(
-                            &mut __map,
-                            &mut __field0,
-                            "id",
-                        )?
-                    }
-                    "schemaVersion" => {
-                        ::partner_events::__private::field(
-                            &mut __map,
-                            &mut __field1,
-                            "schemaVersion",
-                        )?
-                    }
-                    "direction" => {
-                        ::partner_events::__private::field(
-                            &mut __map,
-                            &mut __field2,
-                            "direction",
-                        )?
-                    }
-                    "type" => {
-                        ::partner_events::__private::field(
-                            &mut __map,
-                            &mut __field3,
-                            "type",
-                        )?
-                    }
-                    __other => ::partner_events::__private::skip(&mut __map, __other)?,
+                match &*__k {
+                    "id" => __p::field(&mut __m, &mut __0, "id")?,
+                    "schemaVersion" => __p::field(&mut __m, &mut __1, "schemaVersion")?,
+                    "direction" => __p::field(&mut __m, &mut __2, "direction")?,
+                    "type" => __p::field(&mut __m, &mut __3, "type")?,
+                    _ => __p::skip(&mut __m, &__k)?,
                 }
             }
             ::core::result::Result::Ok(DemoPingV1 {
-                id: ::partner_events::__private::required(__field0, "id")?,
-                schema_version: ::partner_events::__private::required(
-                    __field1,
-                    "schemaVersion",
-                )?,
-                direction: ::partner_events::__private::required(__field2, "direction")?,
-                r#type: ::partner_events::__private::required(__field3, "type")?,
+                id: __p::required(__0, "id")?,
+                schema_version: __p::required(__1, "schemaVersion")?,
+                direction: __p::required(__2, "direction")?,
+                r#type: __p::required(__3, "type")?,
             })
         }
     }
@@ -524,17 +471,18 @@ impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0 {
     where
         __S: ::partner_events::__private::serde::Serializer,
     {
-        let mut __fields = ::partner_events::__private::serialize_struct(
+        use ::partner_events::__private as __p;
+        let mut __s = __p::serialize_struct(
             __serializer,
             "DemoPingV2Schema2_0_0",
             2usize,
             &[self.note.is_some(), self.tags.is_some()],
         )?;
-        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
-        ::partner_events::__private::write_optional(&mut __fields, "note", &self.note)?;
-        ::partner_events::__private::write(&mut __fields, "count", &self.count)?;
-        ::partner_events::__private::write_optional(&mut __fields, "tags", &self.tags)?;
-        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
+        __p::write(&mut __s, "id", &self.id)?;
+        __p::write_optional(&mut __s, "note", &self.note)?;
+        __p::write(&mut __s, "count", &self.count)?;
+        __p::write_optional(&mut __s, "tags", &self.tags)?;
+        __p::serde::ser::SerializeStruct::end(__s)
     }
 }
 #[automatically_derived]
@@ -552,52 +500,35 @@ for DemoPingV2Schema2_0_0 {
 #[allow(deprecated)]
 impl ::partner_events::__private::FromMap for DemoPingV2Schema2_0_0 {
     const EXPECTING: &'static str = "struct DemoPingV2Schema2_0_0";
-    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
     where
         __A: ::partner_events::__private::serde::de::MapAccess<'de>,
     {
-        let mut __field0 = ::core::option::Option::None;
-        let mut __field1 = ::core::option::Option::None;
-        let mut __field2 = ::core::option::Option::None;
-        let mut __field3 = ::core::option::Option::None;
-        while let ::core::option::Option::Some(__key) = __map
-            .next_key::<::partner_events::__private::Key<'de>>()?
-        {
-            match __key.as_str() {
-                "id" => {
-                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
-                }
-                "note" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field1,
-                        "note",
-                    )?
-                }
-                "count" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field2,
-                        "count",
-                    )?
-                }
+        use ::partner_events::__private as __p;
+        let mut __0 = ::core::option::Option::None;
+        let mut __1 = ::core::option::Option::None;
+        let mut __2 = ::core::option::Option::None;
+        let mut __3 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__k) = __m.next_key::<__p::Key<'de>>()? {
+            match &*__k {
+                "id" => __p::field(&mut __m, &mut __0, "id")?,
+                "note" => __p::field(&mut __m, &mut __1, "note")?,
+                "count" => __p::field(&mut __m, &mut __2, "count")?,
                 "tags" => {
-                    ::partner_events::__private::field_with::<
-                        ::partner_events::__private::Seq<
-                            ::partner_events::__private::Plain,
-                        >,
+                    __p::field_with::<
+                        __p::Seq<__p::Plain>,
                         _,
                         _,
-                    >(&mut __map, &mut __field3, "tags")?
+                    >(&mut __m, &mut __3, "tags")?
                 }
-                __other => ::partner_events::__private::skip(&mut __map, __other)?,
+                _ => __p::skip(&mut __m, &__k)?,
             }
         }
         ::core::result::Result::Ok(DemoPingV2Schema2_0_0 {
-            id: ::partner_events::__private::required(__field0, "id")?,
-            note: __field1,
-            count: ::partner_events::__private::required(__field2, "count")?,
-            tags: __field3,
+            id: __p::required(__0, "id")?,
+            note: __1,
+            count: __p::required(__2, "count")?,
+            tags: __3,
         })
     }
 }
@@ -650,15 +581,16 @@ impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_0_0Tags
     where
         __S: ::partner_events::__private::serde::Serializer,
     {
-        let mut __fields = ::partner_events::__private::serialize_struct(
+        use ::partner_events::__private as __p;
+        let mut __s = __p::serialize_struct(
             __serializer,
             "DemoPingV2Schema2_0_0TagsItem",
             2usize,
             &[],
         )?;
-        ::partner_events::__private::write(&mut __fields, "key", &self.key)?;
-        ::partner_events::__private::write(&mut __fields, "value", &self.value)?;
-        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
+        __p::write(&mut __s, "key", &self.key)?;
+        __p::write(&mut __s, "value", &self.value)?;
+        __p::serde::ser::SerializeStruct::end(__s)
     }
 }
 #[automatically_derived]
@@ -676,32 +608,25 @@ for DemoPingV2Schema2_0_0TagsItem {
 #[allow(deprecated)]
 impl ::partner_events::__private::FromMap for DemoPingV2Schema2_0_0TagsItem {
     const EXPECTING: &'static str = "struct DemoPingV2Schema2_0_0TagsItem";
-    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
     where
         __A: ::partner_events::__private::serde::de::MapAccess<'de>,
     {
-        let mut __field0 = ::core::option::Option::None;
-        let mut __field1 = ::core::option::Option::None;
-        while let ::core::option::Option::Some(__key) = __map
-            .next_key::<::partner_events::__private::Key<'de>>()?
-        {
-            match __key.as_str() {
-                "key" => {
-                    ::partner_events::__private::field(&mut __map, &mut __field0, "key")?
-                }
+        use ::partner_events::__private as __p;
+        let mut __0 = ::core::option::Option::None;
+        let mut __1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__k) = __m.next_key::<__p::Key<'de>>()? {
+            match &*__k {
+                "key" => __p::field(&mut __m, &mut __0, "key")?,
                 "value" => {
-                    ::partner_events::__private::field_with::<
-                        ::partner_events::__private::Union,
-                        _,
-                        _,
-                    >(&mut __map, &mut __field1, "value")?
+                    __p::field_with::<__p::Union, _, _>(&mut __m, &mut __1, "value")?
                 }
-                __other => ::partner_events::__private::skip(&mut __map, __other)?,
+                _ => __p::skip(&mut __m, &__k)?,
             }
         }
         ::core::result::Result::Ok(DemoPingV2Schema2_0_0TagsItem {
-            key: ::partner_events::__private::required(__field0, "key")?,
-            value: ::partner_events::__private::required(__field1, "value")?,
+            key: __p::required(__0, "key")?,
+            value: __p::required(__1, "value")?,
         })
     }
 }
@@ -764,15 +689,16 @@ impl ::partner_events::__private::serde::Serialize for DemoPingV2Schema2_1_0 {
     where
         __S: ::partner_events::__private::serde::Serializer,
     {
-        let mut __fields = ::partner_events::__private::serialize_struct(
+        use ::partner_events::__private as __p;
+        let mut __s = __p::serialize_struct(
             __serializer,
             "DemoPingV2Schema2_1_0",
             2usize,
             &[],
         )?;
-        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
-        ::partner_events::__private::write(&mut __fields, "extra", &self.extra)?;
-        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
+        __p::write(&mut __s, "id", &self.id)?;
+        __p::write(&mut __s, "extra", &self.extra)?;
+        __p::serde::ser::SerializeStruct::end(__s)
     }
 }
 #[automatically_derived]
@@ -790,34 +716,29 @@ for DemoPingV2Schema2_1_0 {
 #[allow(deprecated)]
 impl ::partner_events::__private::FromMap for DemoPingV2Schema2_1_0 {
     const EXPECTING: &'static str = "struct DemoPingV2Schema2_1_0";
-    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
     where
         __A: ::partner_events::__private::serde::de::MapAccess<'de>,
     {
-        let mut __field0 = ::core::option::Option::None;
-        let mut __field1 = ::core::option::Option::None;
-        while let ::core::option::Option::Some(__key) = __map
-            .next_key::<::partner_events::__private::Key<'de>>()?
-        {
-            match __key.as_str() {
-                "id" => {
-                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
-                }
+        use ::partner_events::__private as __p;
+        let mut __0 = ::core::option::Option::None;
+        let mut __1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__k) = __m.next_key::<__p::Key<'de>>()? {
+            match &*__k {
+                "id" => __p::field(&mut __m, &mut __0, "id")?,
                 "extra" => {
-                    ::partner_events::__private::field_with::<
-                        ::partner_events::__private::Map<
-                            ::partner_events::__private::Plain,
-                        >,
+                    __p::field_with::<
+                        __p::Map<__p::Plain>,
                         _,
                         _,
-                    >(&mut __map, &mut __field1, "extra")?
+                    >(&mut __m, &mut __1, "extra")?
                 }
-                __other => ::partner_events::__private::skip(&mut __map, __other)?,
+                _ => __p::skip(&mut __m, &__k)?,
             }
         }
         ::core::result::Result::Ok(DemoPingV2Schema2_1_0 {
-            id: ::partner_events::__private::required(__field0, "id")?,
-            extra: ::partner_events::__private::required(__field1, "extra")?,
+            id: __p::required(__0, "id")?,
+            extra: __p::required(__1, "extra")?,
         })
     }
 }
@@ -942,20 +863,12 @@ impl ::partner_events::__private::serde::Serialize for DemoReplyV1 {
     where
         __S: ::partner_events::__private::serde::Serializer,
     {
-        let mut __fields = ::partner_events::__private::serialize_struct(
-            __serializer,
-            "DemoReplyV1",
-            3usize,
-            &[],
-        )?;
-        ::partner_events::__private::write(&mut __fields, "id", &self.id)?;
-        ::partner_events::__private::write(
-            &mut __fields,
-            "schemaVersion",
-            &self.schema_version,
-        )?;
-        ::partner_events::__private::write(&mut __fields, "text", &self.text)?;
-        ::partner_events::__private::serde::ser::SerializeStruct::end(__fields)
+        use ::partner_events::__private as __p;
+        let mut __s = __p::serialize_struct(__serializer, "DemoReplyV1", 3usize, &[])?;
+        __p::write(&mut __s, "id", &self.id)?;
+        __p::write(&mut __s, "schemaVersion", &self.schema_version)?;
+        __p::write(&mut __s, "text", &self.text)?;
+        __p::serde::ser::SerializeStruct::end(__s)
     }
 }
 #[automatically_derived]
@@ -972,44 +885,26 @@ impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoReplyV1 {
 #[allow(deprecated)]
 impl ::partner_events::__private::FromMap for DemoReplyV1 {
     const EXPECTING: &'static str = "struct DemoReplyV1";
-    fn from_map<'de, __A>(mut __map: __A) -> ::core::result::Result<Self, __A::Error>
+    fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
     where
         __A: ::partner_events::__private::serde::de::MapAccess<'de>,
     {
-        let mut __field0 = ::core::option::Option::None;
-        let mut __field1 = ::core::option::Option::None;
-        let mut __field2 = ::core::option::Option::None;
-        while let ::core::option::Option::Some(__key) = __map
-            .next_key::<::partner_events::__private::Key<'de>>()?
-        {
-            match __key.as_str() {
-                "id" => {
-                    ::partner_events::__private::field(&mut __map, &mut __field0, "id")?
-                }
-                "schemaVersion" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field1,
-                        "schemaVersion",
-                    )?
-                }
-                "text" => {
-                    ::partner_events::__private::field(
-                        &mut __map,
-                        &mut __field2,
-                        "text",
-                    )?
-                }
-                __other => ::partner_events::__private::skip(&mut __map, __other)?,
+        use ::partner_events::__private as __p;
+        let mut __0 = ::core::option::Option::None;
+        let mut __1 = ::core::option::Option::None;
+        let mut __2 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(__k) = __m.next_key::<__p::Key<'de>>()? {
+            match &*__k {
+                "id" => __p::field(&mut __m, &mut __0, "id")?,
+                "schemaVersion" => __p::field(&mut __m, &mut __1, "schemaVersion")?,
+                "text" => __p::field(&mut __m, &mut __2, "text")?,
+                _ => __p::skip(&mut __m, &__k)?,
             }
         }
         ::core::result::Result::Ok(DemoReplyV1 {
-            id: ::partner_events::__private::required(__field0, "id")?,
-            schema_version: ::partner_events::__private::required(
-                __field1,
-                "schemaVersion",
-            )?,
-            text: ::partner_events::__private::required(__field2, "text")?,
+            id: __p::required(__0, "id")?,
+            schema_version: __p::required(__1, "schemaVersion")?,
+            text: __p::required(__2, "text")?,
         })
     }
 }
