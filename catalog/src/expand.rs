@@ -56,8 +56,28 @@ pub fn expand(catalog: &Catalog, options: &Options) -> TokenStream {
         });
         quote!(__CATALOG_SOURCE)
     });
+    let mut deprecated_events = TokenStream::new();
     for def in layout::type_defs(catalog) {
-        items.extend(type_def(&def, catalog, rt, source.as_ref()));
+        items.extend(type_def(
+            &def,
+            catalog,
+            rt,
+            source.as_ref(),
+            &mut deprecated_events,
+        ));
+    }
+    if !deprecated_events.is_empty() {
+        items.extend(quote! {
+            /// The payload types of deprecated events, themselves not deprecated, so that their
+            /// fields do not each repeat the deprecation. Name them through the deprecated aliases
+            /// of the same name one module up, which warn.
+            pub mod deprecated_events {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #deprecated_events
+            }
+        });
     }
     for event in &catalog.events {
         items.extend(newest_alias(event));
@@ -507,6 +527,7 @@ fn type_def(
     catalog: &Catalog,
     rt: &TokenStream,
     catalog_source: Option<&TokenStream>,
+    deprecated_events: &mut TokenStream,
 ) -> TokenStream {
     let name = ident(&def.name);
     let (doc, deprecated) = match def.owner {
@@ -626,28 +647,20 @@ fn type_def(
             #event_impls
         };
     };
-    // A deprecated event's type is an alias of the same name, deprecated, over the type itself in a
-    // hidden module: naming the type warns, once, as before, but its fields do not inherit the
-    // deprecation (rustdoc would otherwise repeat the banner on every field, and rustc would warn
-    // on every field read of a value the handler was given).
-    let module = ident(&format!(
-        "__{}",
-        heck::ToSnakeCase::to_snake_case(def.name.as_str())
-    ));
+    // A deprecated event's type is an alias of the same name, deprecated, over the type itself in
+    // the `deprecated_events` module: naming the type warns, once, as before, but its fields do not
+    // inherit the deprecation (rustdoc would otherwise repeat the banner on every field, and rustc
+    // would warn on every field read of a value the handler was given). The module is documented,
+    // not hidden, so that the alias's page shows the fields.
+    deprecated_events.extend(quote! {
+        #[doc = #doc]
+        #body
+        #event_impls
+    });
     quote! {
-        #[doc(hidden)]
-        pub mod #module {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[doc = #doc]
-            #body
-            #event_impls
-        }
-
         #[doc = #doc]
         #deprecated
-        pub type #name = #module::#name;
+        pub type #name = deprecated_events::#name;
     }
 }
 

@@ -40,6 +40,10 @@ pub fn version_type_name(event: &Event, version: &semver::Version) -> String {
 /// The Rust field name of a wire key: snake_case, with `r#` before keywords.
 pub fn field_name(wire_name: &str) -> String {
     let snake = wire_name.to_snake_case();
+    // `_1` is a valid wire name whose snake case, `1`, is not an identifier
+    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("_{snake}");
+    }
     match snake.as_str() {
         // these cannot be raw identifiers
         "self" | "super" | "crate" | "extern" => format!("{snake}_"),
@@ -55,7 +59,11 @@ pub fn nested_type_name(parent: &str, wire_name: &str) -> String {
 
 /// The Rust variant name of an enum or literal value.
 pub fn variant_name(value: &str) -> String {
-    if value.starts_with(|c: char| c.is_ascii_digit()) {
+    // `?.0.0` has no letter before its first digit either
+    let leading_digit = value
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .starts_with(|c: char| c.is_ascii_digit());
+    if leading_digit {
         let joined: String = value
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -197,11 +205,16 @@ mod tests {
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("lastTclCodeDesc"), "last_tcl_code_desc");
+        // a valid wire name whose snake case starts with a digit
+        assert_eq!(field_name("_1"), "_1");
+        assert_eq!(field_name("_1st"), "_1st");
     }
 
     #[test]
     fn variants_of_digit_values_get_a_prefix() {
         assert_eq!(variant_name("1.0.0"), "V1_0_0");
+        // found by fuzzing (`fuzz/artifacts/catalog/crash-db0709ef…`): was the identifier `00`
+        assert_eq!(variant_name("?.0.0"), "V__0_0");
         assert_eq!(variant_name("web_chat"), "WebChat");
         assert_eq!(variant_name("mapEvent"), "MapEvent");
         assert_eq!(variant_name("größe"), "GrE");

@@ -160,146 +160,6 @@ impl<'de> ::partner_events::__private::serde::Deserialize<'de> for Direction {
         )
     }
 }
-#[doc(hidden)]
-pub mod __demo_ping_v1 {
-    #[allow(unused_imports)]
-    use super::*;
-    /**The `demo-ping-v1` event (received: the 8x8 host sends it to the partner app).
-
-The old ping.
-
-# Catalog row
-
-| event name   | schema versions | status | active date    | deprecation date | sunset date    |
-|--------------|-----------------|--------|----------------|------------------|----------------|
-| demo-ping-v1 | 1.0.0           | active | 1 January 2025 | 1 June 2025      | 1 January 2026 |
-
-Replaced by `demo-ping-v2`.
-
-# Payload
-
-Includes the fields of [`Base`].
-
-| field           | type              | presence |
-|-----------------|-------------------|----------|
-| `id`            | string            | required |
-| `schemaVersion` | "1.0.0"           | required |
-| `direction`     | Direction         | required |
-| `type`          | one of "a-b", "c" | required |
-*/
-    #[derive(
-        ::core::fmt::Debug,
-        ::core::clone::Clone,
-        ::core::cmp::PartialEq,
-        ::core::cmp::Eq,
-    )]
-    pub struct DemoPingV1 {
-        ///`id`: string, required.
-        pub id: ::std::string::String,
-        ///`schemaVersion`: "1.0.0", required.
-        pub schema_version: DemoPingV1SchemaVersion,
-        ///`direction`: Direction, required.
-        pub direction: Direction,
-        ///`type`: one of "a-b", "c", required.
-        pub r#type: DemoPingV1Type,
-    }
-    #[automatically_derived]
-    #[allow(deprecated)]
-    impl ::partner_events::__private::serde::Serialize for DemoPingV1 {
-        fn serialize<__S>(
-            &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
-        where
-            __S: ::partner_events::__private::serde::Serializer,
-        {
-            use ::partner_events::__private as __p;
-            let mut __s = __p::serialize_struct(
-                __serializer,
-                "DemoPingV1",
-                4usize,
-                &[],
-            )?;
-            __p::write(&mut __s, "id", &self.id)?;
-            __p::write(&mut __s, "schemaVersion", &self.schema_version)?;
-            __p::write(&mut __s, "direction", &self.direction)?;
-            __p::write(&mut __s, "type", &self.r#type)?;
-            __p::serde::ser::SerializeStruct::end(__s)
-        }
-    }
-    #[automatically_derived]
-    #[allow(deprecated)]
-    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
-        fn deserialize<__D>(
-            __deserializer: __D,
-        ) -> ::core::result::Result<Self, __D::Error>
-        where
-            __D: ::partner_events::__private::serde::Deserializer<'de>,
-        {
-            ::partner_events::__private::deserialize_struct(__deserializer)
-        }
-    }
-    #[automatically_derived]
-    #[allow(deprecated)]
-    impl ::partner_events::__private::FromMap for DemoPingV1 {
-        const EXPECTING: &'static str = "struct DemoPingV1";
-        fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
-        where
-            __A: ::partner_events::__private::serde::de::MapAccess<'de>,
-        {
-            use ::partner_events::__private as __p;
-            let mut __0 = ::core::option::Option::None;
-            let mut __1 = ::core::option::Option::None;
-            let mut __2 = ::core::option::Option::None;
-            let mut __3 = ::core::option::Option::None;
-            while let ::core::option::Option::Some(__k) = __m
-                .next_key::<__p::Key<'de>>()?
-            {
-                match &*__k {
-                    "id" => __p::field(&mut __m, &mut __0, "id")?,
-                    "schemaVersion" => __p::field(&mut __m, &mut __1, "schemaVersion")?,
-                    "direction" => __p::field(&mut __m, &mut __2, "direction")?,
-                    "type" => __p::field(&mut __m, &mut __3, "type")?,
-                    _ => __p::skip(&mut __m, &__k)?,
-                }
-            }
-            ::core::result::Result::Ok(DemoPingV1 {
-                id: __p::required(__0, "id")?,
-                schema_version: __p::required(__1, "schemaVersion")?,
-                direction: __p::required(__2, "direction")?,
-                r#type: __p::required(__3, "type")?,
-            })
-        }
-    }
-    #[automatically_derived]
-    #[allow(deprecated)]
-    impl ::partner_events::Event for DemoPingV1 {
-        const NAME: &'static str = "demo-ping-v1";
-        const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Received;
-        const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
-            1u64,
-            0u64,
-            0u64,
-        );
-        const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
-            ::partner_events::SchemaVersion::new(1u64, 0u64, 0u64),
-        ];
-        const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
-            active: ::partner_events::CatalogDate::new(2025i32, 1u8, 1u8),
-            deprecation: ::core::option::Option::Some(
-                ::partner_events::CatalogDate::new(2025i32, 6u8, 1u8),
-            ),
-            sunset: ::core::option::Option::Some(
-                ::partner_events::CatalogDate::new(2026i32, 1u8, 1u8),
-            ),
-            replaced_by: ::core::option::Option::Some("demo-ping-v2"),
-        };
-        const OPEN_PAYLOAD: bool = false;
-    }
-    #[automatically_derived]
-    #[allow(deprecated)]
-    impl ::partner_events::ReceivedEvent for DemoPingV1 {}
-}
 /**The `demo-ping-v1` event (received: the 8x8 host sends it to the partner app).
 
 The old ping.
@@ -328,7 +188,7 @@ Includes the fields of [`Base`].
     since = "2025-06-01",
     note = "`demo-ping-v1` is deprecated since 1 June 2025 and sunsets on 1 January 2026; use `demo-ping-v2` (`DemoPingV2`) instead"
 )]
-pub type DemoPingV1 = __demo_ping_v1::DemoPingV1;
+pub type DemoPingV1 = deprecated_events::DemoPingV1;
 ///Part of the `demo-ping-v1` event's payload.
 #[allow(deprecated)]
 #[derive(
@@ -978,6 +838,148 @@ for DemoReplyV1SchemaVersion {
             &[DemoReplyV1SchemaVersion::V1_0_0],
         )
     }
+}
+/// The payload types of deprecated events, themselves not deprecated, so that their
+/// fields do not each repeat the deprecation. Name them through the deprecated aliases
+/// of the same name one module up, which warn.
+pub mod deprecated_events {
+    #[allow(unused_imports)]
+    use super::*;
+    /**The `demo-ping-v1` event (received: the 8x8 host sends it to the partner app).
+
+The old ping.
+
+# Catalog row
+
+| event name   | schema versions | status | active date    | deprecation date | sunset date    |
+|--------------|-----------------|--------|----------------|------------------|----------------|
+| demo-ping-v1 | 1.0.0           | active | 1 January 2025 | 1 June 2025      | 1 January 2026 |
+
+Replaced by `demo-ping-v2`.
+
+# Payload
+
+Includes the fields of [`Base`].
+
+| field           | type              | presence |
+|-----------------|-------------------|----------|
+| `id`            | string            | required |
+| `schemaVersion` | "1.0.0"           | required |
+| `direction`     | Direction         | required |
+| `type`          | one of "a-b", "c" | required |
+*/
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::core::cmp::Eq,
+    )]
+    pub struct DemoPingV1 {
+        ///`id`: string, required.
+        pub id: ::std::string::String,
+        ///`schemaVersion`: "1.0.0", required.
+        pub schema_version: DemoPingV1SchemaVersion,
+        ///`direction`: Direction, required.
+        pub direction: Direction,
+        ///`type`: one of "a-b", "c", required.
+        pub r#type: DemoPingV1Type,
+    }
+    #[automatically_derived]
+    #[allow(deprecated)]
+    impl ::partner_events::__private::serde::Serialize for DemoPingV1 {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error>
+        where
+            __S: ::partner_events::__private::serde::Serializer,
+        {
+            use ::partner_events::__private as __p;
+            let mut __s = __p::serialize_struct(
+                __serializer,
+                "DemoPingV1",
+                4usize,
+                &[],
+            )?;
+            __p::write(&mut __s, "id", &self.id)?;
+            __p::write(&mut __s, "schemaVersion", &self.schema_version)?;
+            __p::write(&mut __s, "direction", &self.direction)?;
+            __p::write(&mut __s, "type", &self.r#type)?;
+            __p::serde::ser::SerializeStruct::end(__s)
+        }
+    }
+    #[automatically_derived]
+    #[allow(deprecated)]
+    impl<'de> ::partner_events::__private::serde::Deserialize<'de> for DemoPingV1 {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::partner_events::__private::serde::Deserializer<'de>,
+        {
+            ::partner_events::__private::deserialize_struct(__deserializer)
+        }
+    }
+    #[automatically_derived]
+    #[allow(deprecated)]
+    impl ::partner_events::__private::FromMap for DemoPingV1 {
+        const EXPECTING: &'static str = "struct DemoPingV1";
+        fn from_map<'de, __A>(mut __m: __A) -> ::core::result::Result<Self, __A::Error>
+        where
+            __A: ::partner_events::__private::serde::de::MapAccess<'de>,
+        {
+            use ::partner_events::__private as __p;
+            let mut __0 = ::core::option::Option::None;
+            let mut __1 = ::core::option::Option::None;
+            let mut __2 = ::core::option::Option::None;
+            let mut __3 = ::core::option::Option::None;
+            while let ::core::option::Option::Some(__k) = __m
+                .next_key::<__p::Key<'de>>()?
+            {
+                match &*__k {
+                    "id" => __p::field(&mut __m, &mut __0, "id")?,
+                    "schemaVersion" => __p::field(&mut __m, &mut __1, "schemaVersion")?,
+                    "direction" => __p::field(&mut __m, &mut __2, "direction")?,
+                    "type" => __p::field(&mut __m, &mut __3, "type")?,
+                    _ => __p::skip(&mut __m, &__k)?,
+                }
+            }
+            ::core::result::Result::Ok(DemoPingV1 {
+                id: __p::required(__0, "id")?,
+                schema_version: __p::required(__1, "schemaVersion")?,
+                direction: __p::required(__2, "direction")?,
+                r#type: __p::required(__3, "type")?,
+            })
+        }
+    }
+    #[automatically_derived]
+    #[allow(deprecated)]
+    impl ::partner_events::Event for DemoPingV1 {
+        const NAME: &'static str = "demo-ping-v1";
+        const DIRECTION: ::partner_events::Direction = ::partner_events::Direction::Received;
+        const SCHEMA_VERSION: ::partner_events::SchemaVersion = ::partner_events::SchemaVersion::new(
+            1u64,
+            0u64,
+            0u64,
+        );
+        const SCHEMA_VERSIONS: &'static [::partner_events::SchemaVersion] = &[
+            ::partner_events::SchemaVersion::new(1u64, 0u64, 0u64),
+        ];
+        const LIFECYCLE: ::partner_events::Lifecycle = ::partner_events::Lifecycle {
+            active: ::partner_events::CatalogDate::new(2025i32, 1u8, 1u8),
+            deprecation: ::core::option::Option::Some(
+                ::partner_events::CatalogDate::new(2025i32, 6u8, 1u8),
+            ),
+            sunset: ::core::option::Option::Some(
+                ::partner_events::CatalogDate::new(2026i32, 1u8, 1u8),
+            ),
+            replaced_by: ::core::option::Option::Some("demo-ping-v2"),
+        };
+        const OPEN_PAYLOAD: bool = false;
+    }
+    #[automatically_derived]
+    #[allow(deprecated)]
+    impl ::partner_events::ReceivedEvent for DemoPingV1 {}
 }
 ///The newest schema version (2.1.0) of the `demo-ping-v2` event; see [`DemoPingV2Schema2_1_0`].
 #[allow(deprecated)]
