@@ -816,9 +816,22 @@ impl<'d> Loader<'d> {
         }
         match form {
             Some("enum") => self.enum_values(keys.get("enum")?, what).map(Type::Enum),
-            Some("literal") => self
-                .string(keys.get("literal")?, "`literal`")
-                .map(Type::Literal),
+            Some("literal") => {
+                let node = keys.get("literal")?;
+                let value = self.string(node, "`literal`")?;
+                // the literal's type is an enum of one variant, named from the value (as an
+                // enum value's is, with the same rule)
+                if naming::variant_name(&value).is_empty() {
+                    self.error(
+                        node.position,
+                        format!(
+                            "literal `{value}` has no letters or digits to name a Rust variant"
+                        ),
+                    );
+                    return None;
+                }
+                Some(Type::Literal(value))
+            }
             Some("one_of") => self.union(keys.get("one_of")?, what),
             Some("fields") => self.object(keys, what).map(Type::Object),
             Some("items") => self

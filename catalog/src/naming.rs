@@ -76,7 +76,13 @@ pub fn variant_name(value: &str) -> String {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
             .collect();
-        words.to_upper_camel_case()
+        let name = words.to_upper_camel_case();
+        // the one capitalised keyword
+        if name == "Self" {
+            "Self_".to_owned()
+        } else {
+            name
+        }
     }
 }
 
@@ -215,6 +221,7 @@ mod tests {
         assert_eq!(variant_name("1.0.0"), "V1_0_0");
         // found by fuzzing (`fuzz/artifacts/catalog/crash-db0709ef…`): was the identifier `00`
         assert_eq!(variant_name("?.0.0"), "V__0_0");
+        assert_eq!(variant_name("self"), "Self_");
         assert_eq!(variant_name("web_chat"), "WebChat");
         assert_eq!(variant_name("mapEvent"), "MapEvent");
         assert_eq!(variant_name("größe"), "GrE");

@@ -54,3 +54,32 @@ events:
     assert!(code.contains("V__0_0"), "{code}");
     assert!(code.contains("pub _1 :"), "{code}");
 }
+
+/// `crash-bc004c6b…`: a literal with no letter or digit (`" |   "`) named an empty variant
+/// (proc-macro2 panicked); it is refused, as such an enum value already was.
+#[test]
+fn a_literal_without_letters_or_digits_is_refused_with_the_reason() {
+    let catalog = r#"
+events:
+  - name: demo-ping-v1
+    direction: received
+    status: active
+    active: 2025-01-01
+    payloads:
+      "1.0.0":
+        fields:
+          odd: {literal: " |  "}
+"#;
+    let loaded = load_str(catalog);
+    assert!(loaded.catalog.is_none());
+    let messages: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.display_with_path("catalog.yaml").to_string())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("catalog.yaml:10:")
+            && m.contains("literal ` |  ` has no letters or digits")),
+        "{messages:#?}"
+    );
+}
