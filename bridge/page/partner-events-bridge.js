@@ -1,4 +1,6 @@
-// partner-events-bridge: connects the partner SDK in the page to a partner-events bridge server.
+// partner-events-bridge: connects the partner SDK in the page to a partner-events bridge server,
+// over the acknowledged protocol (WebSocket subprotocol "partner-events.v1"; the bridge crate's
+// `wire` docs describe it frame by frame).
 //
 //   import * as partnerSDK from "@8x8/pui-partner-comm";
 //   import { connectBridge } from "./partner-events-bridge.js";
@@ -6,63 +8,96 @@
 //     sdk: partnerSDK,                                   // the SDK, from npm; not bundled here
 //     app: { appName: "…", appVersion: "…", vendor: "…" },
 //     url: "wss://partner.example.com/events",          // default: /events on this page's host
-//     token: sessionToken,                              // optional: sent as ?token=
+//     token: sessionToken,                              // optional: sent in the hello, never in a URL
+//     onPageMessage: (message, { id }) => show(message), // optional: the server's own messages
 //     onEvent: (event) => console.log(event),           // optional: what happens, as it happens
 //   });
+//   bridge.send({ action: "open-record" });             // the page's own message to the server
 //
 // - It calls sdk.system.initialise({...app, onMessage}) and forwards every message onMessage
-//   receives, as one WebSocket text frame: exactly its JSON.
-// - For each {"sendEvent":{"name","data"}} frame it calls sdk.system.sendEvent(name, data); each
-//   {"error":{"message"}} frame is reported through onEvent.
-// - When the socket is down, messages are queued and delivered in order on reconnection, up to
-//   `queueLimit` (default QUEUE_LIMIT, 1000); past it, newer messages are dropped and counted, and
-//   onEvent reports {kind: "dropped", count, total}.
-// - It reconnects with exponential back-off: 250 ms doubling to 8 s, with jitter; a connection
-//   that opens resets it.
-// - A message the server had not read when its process died is lost: the wire has no
-//   acknowledgements. The queue covers the time the page knows the socket is down.
+//   receives, numbered, exactly as received. It keeps each one until the server acknowledges it
+//   (after its handler returned), and after a reconnect resends what is unacknowledged, in order,
+//   to the same server process or another.
+// - The session id is random and kept in sessionStorage, so a reload of the page keeps it.
+// - It applies each numbered frame from the server once: sendEvent frames call
+//   sdk.system.sendEvent(name, data); page frames call onPageMessage. A reply that a restarted
+//   server sends again for the same message is recognised by its id and not applied twice.
+// - The buffer holds at most `buffer.messages` messages and `buffer.bytes` bytes (default
+//   BUFFER_LIMIT: 10,000 and 16 MiB, minutes of a busy agent). Past either, a new message is not
+//   kept: onEvent reports {kind: "dropped", total}, and the server is told how many.
+// - It reconnects with exponential back-off (250 ms doubling to 8 s, with jitter), and at once
+//   when the server closes with 1012 (restarting) or a newer connection took over.
 
-/** Messages queued while the socket is down, at most, by default. */
-export const QUEUE_LIMIT = 1000;
+/** The subprotocol of the acknowledged protocol. */
+export const PROTOCOL = "partner-events.v1";
+
+/** What the page keeps for the server until acknowledged, at most, by default. */
+export const BUFFER_LIMIT = Object.freeze({ messages: 10_000, bytes: 16 * 1024 * 1024 });
+
+const SESSION_KEY = "partner-events-bridge.session";
 
 export function connectBridge({
   sdk,
   app,
   url = defaultUrl(),
   token,
-  queueLimit = QUEUE_LIMIT,
+  buffer: bufferLimit = BUFFER_LIMIT,
   backoff = { initialMs: 250, maxMs: 8000 },
+  onPageMessage = () => {},
   onEvent = () => {},
 }) {
-  const queue = [];
-  const stats = { forwarded: 0, queued: 0, dropped: 0, replies: 0, errors: 0, connections: 0 };
+  const stats = {
+    forwarded: 0, queued: 0, resent: 0, dropped: 0, replies: 0, pageMessages: 0,
+    duplicates: 0, errors: 0, connections: 0,
+  };
+  // Unacknowledged messages, oldest first: {seq, frame, bytes}.
+  const pending = [];
+  let pendingBytes = 0;
+  let nextSeq = 1;
+  // Every page number up to `acked` is handled by the server.
+  let acked = 0;
+  // The last server number applied on this session (reset when a server starts it afresh).
+  let received = 0;
+  // Ids of frames applied per page number ("d<seq>.<k>"), until that number is acknowledged.
+  const appliedIds = new Map();
+  let dropsToReport = 0;
+  let ackTimer = null;
+
+  let session = loadSession();
   let socket = null;
+  let welcomed = false;
   let delay = backoff.initialMs;
   let closed = false;
   let timer = null;
-
   const target = new URL(url, location.href);
-  if (token !== undefined) target.searchParams.set("token", token);
 
   function connect() {
     timer = null;
-    socket = new WebSocket(target);
-    socket.onopen = () => {
-      stats.connections += 1;
-      delay = backoff.initialMs;
-      onEvent({ kind: "open", url: target.href, queued: queue.length });
-      while (queue.length > 0 && socket.readyState === WebSocket.OPEN) {
-        socket.send(queue.shift());
-        stats.forwarded += 1;
-      }
+    welcomed = false;
+    const ws = new WebSocket(target, PROTOCOL);
+    socket = ws;
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ hello: { session: session.id, key: session.key, token, acked, received } }));
     };
-    socket.onmessage = (event) => onFrame(event.data);
-    socket.onclose = (event) => {
+    ws.onmessage = (event) => {
+      if (ws === socket) onFrame(event.data);
+    };
+    ws.onclose = (event) => {
+      if (ws !== socket) return;
       socket = null;
+      welcomed = false;
       if (closed) return;
-      const wait = Math.min(delay, backoff.maxMs) * (0.75 + Math.random() / 2);
-      delay = Math.min(delay * 2, backoff.maxMs);
-      onEvent({ kind: "closed", code: event.code, reconnectInMs: Math.round(wait) });
+      let wait;
+      if (event.code === 1012 || event.code === 4000 || event.code === 4008) {
+        // the server is restarting, another connection had the session, or the server waits for
+        // acknowledgements that the hello carries: come back at once
+        wait = Math.random() * 50;
+      } else {
+        if (event.code === 4403) session = newSession();
+        wait = Math.min(delay, backoff.maxMs) * (0.75 + Math.random() / 2);
+        delay = Math.min(delay * 2, backoff.maxMs);
+      }
+      onEvent({ kind: "closed", code: event.code, reason: event.reason, reconnectInMs: Math.round(wait) });
       timer = setTimeout(connect, wait);
     };
   }
@@ -75,42 +110,131 @@ export function connectBridge({
       onEvent({ kind: "error", message: `the server sent a frame that is not JSON: ${text}` });
       return;
     }
-    if (frame.sendEvent) {
-      stats.replies += 1;
-      sdk.system.sendEvent(frame.sendEvent.name, frame.sendEvent.data);
-      onEvent({ kind: "reply", name: frame.sendEvent.name, data: frame.sendEvent.data });
+    if (typeof frame.seq === "number") {
+      applyNumbered(frame);
+    } else if (typeof frame.ack === "number") {
+      acknowledge(frame.ack);
+    } else if (frame.welcome) {
+      welcome(frame.welcome);
     } else if (frame.error) {
       stats.errors += 1;
-      onEvent({ kind: "error", message: frame.error.message });
+      onEvent({ kind: "error", message: frame.error.message, seq: frame.error.seq });
     } else {
       onEvent({ kind: "error", message: `unknown frame from the server: ${text}` });
     }
   }
 
-  function forward(message) {
-    const text = JSON.stringify(message);
-    if (socket && socket.readyState === WebSocket.OPEN && queue.length === 0) {
-      socket.send(text);
-      stats.forwarded += 1;
-      onEvent({ kind: "forwarded", message });
-    } else if (queue.length < queueLimit) {
-      queue.push(text);
-      stats.queued += 1;
-      onEvent({ kind: "queued", message, queued: queue.length });
-    } else {
-      stats.dropped += 1;
-      onEvent({ kind: "dropped", message, count: 1, total: stats.dropped });
+  function welcome({ key, resumed, acked: handled }) {
+    session.key = key;
+    saveSession(session);
+    if (!resumed) received = 0;
+    acknowledge(handled);
+    welcomed = true;
+    delay = backoff.initialMs;
+    stats.connections += 1;
+    for (const entry of pending) socket.send(entry.frame);
+    stats.resent += pending.length;
+    if (dropsToReport > 0) reportDrops();
+    onEvent({ kind: "open", url: target.href, resumed, resent: pending.length });
+  }
+
+  function acknowledge(handled) {
+    if (handled <= acked) return;
+    acked = handled;
+    while (pending.length > 0 && pending[0].seq <= acked) pendingBytes -= pending.shift().bytes;
+    for (const seq of appliedIds.keys()) if (seq <= acked) appliedIds.delete(seq);
+  }
+
+  function applyNumbered(frame) {
+    if (frame.seq <= received) {
+      stats.duplicates += 1;
+      return;
+    }
+    received = frame.seq;
+    scheduleAck();
+    const match = /^d(\d+)\./.exec(frame.id ?? "");
+    if (match) {
+      const seq = Number(match[1]);
+      let ids = appliedIds.get(seq);
+      if (!ids) appliedIds.set(seq, (ids = new Set()));
+      if (ids.has(frame.id)) {
+        // a restarted server handled the same message again and sent the same frame
+        stats.duplicates += 1;
+        return;
+      }
+      ids.add(frame.id);
+    }
+    if (frame.sendEvent) {
+      stats.replies += 1;
+      sdk.system.sendEvent(frame.sendEvent.name, frame.sendEvent.data);
+      onEvent({ kind: "reply", name: frame.sendEvent.name, data: frame.sendEvent.data, id: frame.id });
+    } else if ("page" in frame) {
+      stats.pageMessages += 1;
+      onPageMessage(frame.page, { id: frame.id });
+      onEvent({ kind: "page", message: frame.page, id: frame.id });
     }
   }
+
+  function scheduleAck() {
+    if (ackTimer !== null) return;
+    ackTimer = setTimeout(() => {
+      ackTimer = null;
+      if (welcomed) socket.send(JSON.stringify({ ack: received }));
+    }, 20);
+  }
+
+  function reportDrops() {
+    socket.send(JSON.stringify({ dropped: { count: dropsToReport, total: stats.dropped } }));
+    dropsToReport = 0;
+  }
+
+  // Numbers, keeps and (when connected) sends one message; `body` is its JSON text.
+  function deliver(kind, body, message) {
+    const frame = `{"seq":${nextSeq},"${kind}":${body}}`;
+    const bytes = frame.length;
+    if (pending.length >= bufferLimit.messages || pendingBytes + bytes > bufferLimit.bytes) {
+      stats.dropped += 1;
+      dropsToReport += 1;
+      if (welcomed) reportDrops();
+      onEvent({ kind: "dropped", message, count: 1, total: stats.dropped });
+      return false;
+    }
+    pending.push({ seq: nextSeq, frame, bytes });
+    pendingBytes += bytes;
+    nextSeq += 1;
+    if (welcomed && socket.readyState === WebSocket.OPEN) {
+      socket.send(frame);
+      stats.forwarded += 1;
+      onEvent({ kind: "forwarded", message });
+    } else {
+      stats.queued += 1;
+      onEvent({ kind: "queued", message, queued: pending.length });
+    }
+    return true;
+  }
+
+  const forward = (message) => deliver("event", JSON.stringify(message), message);
 
   sdk.system.initialise({ ...app, onMessage: forward });
   connect();
 
   return {
     stats,
-    /** Messages waiting for the socket. */
+    /** Messages kept until the server acknowledges them. */
     get queued() {
-      return queue.length;
+      return pending.length;
+    },
+    /** The page's session id (stable across reloads of the page). */
+    get session() {
+      return session.id;
+    },
+    /** Sends the page's own JSON to the server's PageHandler, in order with the events, once. */
+    send(message) {
+      return deliver("page", JSON.stringify(message), message);
+    },
+    /** Drops the connection and reconnects, resuming the session (as after a network blip). */
+    reconnect() {
+      socket?.close(4999, "reconnect");
     },
     /** Stops reconnecting and closes the socket. */
     close() {
@@ -125,4 +249,33 @@ function defaultUrl() {
   const url = new URL("/events", location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.href;
+}
+
+function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function newSession() {
+  const session = { id: randomId(), key: undefined };
+  saveSession(session);
+  return session;
+}
+
+function loadSession() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
+    if (saved && typeof saved.id === "string") return saved;
+  } catch {
+    // storage may be refused (a sandboxed frame): the session then lasts as long as the page
+  }
+  return newSession();
+}
+
+function saveSession(session) {
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  } catch {
+    // as above
+  }
 }

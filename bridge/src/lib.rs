@@ -40,7 +40,25 @@
 //! ```
 //!
 //! The wire is fixed, so that other clients can speak it: see [`wire`]. The endpoint is `/events`
-//! unless [`Bridge::path`] says otherwise.
+//! unless [`Bridge::path`] says otherwise. The page module speaks the **acknowledged protocol**
+//! (`partner-events.v1`): it numbers every message and keeps it until the server acknowledges it,
+//! which the server does only after the handler has returned; after a reconnect, to this process
+//! or a new one, it resends what is unacknowledged, in order. A page that reconnects to the same
+//! process within [`Bridge::resume_window`] gets its session back, handler value and all; a new
+//! process starts a fresh handler and the resent messages replay into it. So:
+//!
+//! - **at least once into handlers across a crash**: a message handled by a process that died
+//!   before its acknowledgement reached the page is handled again by the next one. Within one
+//!   process a message is never handled twice. Each message carries a [`DeliveryId`]
+//!   (`EventContext::delivery`), the same on every resend: a handler whose side effects matter
+//!   records it in its own store, under a unique key, to do them once;
+//! - **once at the host**: what a handler sends while handling a message is named after that
+//!   delivery, so a rerun that sends the same replies for the same delivery is applied once by
+//!   the page;
+//! - **nothing dropped silently**: past the page's buffer bound the page reports what it could not
+//!   keep, and the server counts it ([`BridgeStats`]).
+//!
+//! [`DeliveryId`]: partner_events::DeliveryId
 //!
 //! **Who may connect:** only pages of the origins the partner allows ([`Bridge::allow_origin`];
 //! by default the bridge's own origin), and, with [`Bridge::authorize`], only handshakes whose
@@ -51,18 +69,28 @@
 //! ([`Bridge::max_message_bytes`]) gets an error frame and ends the connection (the page
 //! reconnects). A handler that panics ends its own session only, with an error frame saying so
 //! (panics must unwind, the default; under `panic = "abort"` one ends the process).
+//!
+//! **Draining:** [`Drain::start`] (on SIGTERM) stops new sessions (503), lets each connection
+//! finish the message in hand, acknowledges it, and closes with 1012, so pages reconnect at once
+//! (to the next process) and resend only what was not handled.
 
 #![deny(missing_docs)]
 
 mod admission;
 mod connection;
+mod drain;
+mod outbox;
+mod page;
+mod registry;
 mod session;
+mod stats;
 pub mod wire;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -71,17 +99,32 @@ use axum::routing::get;
 use axum::Router;
 use partner_events::{Decoder, Handler};
 
+pub use drain::{Drain, DrainReport};
+pub use page::PageHandler;
 pub use partner_events::SendError;
-pub use session::Session;
+pub use session::{PageSender, Session};
+pub use stats::{BridgeStats, StatsSnapshot};
 
-/// The page side: an ES module that connects the partner SDK to the bridge, with reconnection and
-/// a bounded queue. The router serves it at `/partner-events-bridge.js`; its header documents
+use crate::outbox::Limits;
+use crate::registry::Registry;
+use crate::stats::Counters;
+
+/// The page side: an ES module that connects the partner SDK to the bridge with the acknowledged
+/// protocol. The router serves it at `/partner-events-bridge.js`; its header documents
 /// `connectBridge`.
 pub const PAGE_MODULE: &str = include_str!("../page/partner-events-bridge.js");
 
 /// Largest message a bridge accepts by default, in bytes: 1 MiB, fifty times the largest
 /// realistic SDK message (a chat-init with twenty messages is 20 KB).
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+
+/// How long a session whose connection dropped is kept for its page to resume, by default.
+pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(30);
+
+/// The socket's read and write buffers: small, since almost every SDK message is small (a hold is
+/// 178 bytes). They grow for a large message, up to the size limit, so it still gets through; the
+/// default of 128 KiB each cost an idle session 260 KB.
+const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
 
 /// A router serving the bridge at `/events`, with the default settings: the bridge's own origin
 /// only, no token check, messages up to [`DEFAULT_MAX_MESSAGE_BYTES`].
@@ -106,9 +149,14 @@ pub(crate) struct Shared<H: Handler, F> {
     pub(crate) make_handler: F,
     pub(crate) decoder: Decoder<H::Catalog>,
     pub(crate) max_message_bytes: usize,
+    pub(crate) limits: Limits,
+    pub(crate) sessions: Arc<Registry<H>>,
+    pub(crate) route_page: Option<page::RoutePage<H>>,
+    pub(crate) drain: Drain,
+    pub(crate) counters: Arc<Counters>,
+    pub(crate) authorize: Option<Box<TokenCheck>>,
     origins: admission::Origins,
-    authorize: Option<Box<TokenCheck>>,
-    next_session: AtomicU64,
+    pub(crate) next_session: AtomicU64,
 }
 
 #[derive(serde::Deserialize)]
@@ -128,8 +176,13 @@ where
                 make_handler,
                 decoder: Decoder::for_catalog().max_message_bytes(DEFAULT_MAX_MESSAGE_BYTES),
                 max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
-                origins: admission::Origins::default(),
+                limits: Limits::default(),
+                sessions: Arc::new(Registry::new(DEFAULT_RESUME_WINDOW)),
+                route_page: None,
+                drain: Drain::new(),
+                counters: Arc::default(),
                 authorize: None,
+                origins: admission::Origins::default(),
                 next_session: AtomicU64::new(1),
             },
             path: "/events".into(),
@@ -149,8 +202,10 @@ where
         self
     }
 
-    /// Check each handshake's `?token=` (absent: `None`) before its session starts; a `false`
-    /// answer refuses it with 401. The session's [`Session::token`] is the accepted token.
+    /// Check each session's token before it starts: the hello's `token` (acknowledged protocol,
+    /// where no URL carries it), else the handshake's `?token=` (plain wire); absent: `None`. A
+    /// `false` answer refuses it: 401 on the plain wire, close code 4401 in the acknowledged
+    /// protocol. The session's [`Session::token`] is the accepted token.
     pub fn authorize<C, Fut>(mut self, check: C) -> Self
     where
         C: Fn(Option<String>) -> Fut + Send + Sync + 'static,
@@ -174,6 +229,36 @@ where
         self
     }
 
+    /// Keep a session whose connection dropped for `window` (default
+    /// [`DEFAULT_RESUME_WINDOW`], 30 s), so that its page, reconnecting within it, gets the same
+    /// handler value back. After it, the handler is dropped and the page's next connection starts
+    /// a fresh one (and resends what was not acknowledged).
+    pub fn resume_window(mut self, window: Duration) -> Self {
+        self.shared.sessions = Arc::new(Registry::new(window));
+        self
+    }
+
+    /// Bound what one session keeps for its page until acknowledged (default 4,096 frames and
+    /// 4 MiB): past either, a handler's send fails with [`SendError::Full`].
+    pub fn max_unacknowledged(mut self, frames: usize, bytes: usize) -> Self {
+        self.shared.limits.unacked_frames = frames;
+        self.shared.limits.unacked_bytes = bytes;
+        self
+    }
+
+    /// Drain with this switch (see [`Drain`]); keep a clone to start it.
+    pub fn drain(mut self, drain: Drain) -> Self {
+        self.shared.drain = drain;
+        self
+    }
+
+    /// The bridge's counters, live.
+    pub fn stats(&self) -> BridgeStats {
+        BridgeStats {
+            counters: Arc::clone(&self.shared.counters),
+        }
+    }
+
     /// The router: the WebSocket at the bridge's path, and [`PAGE_MODULE`] at
     /// `/partner-events-bridge.js`. Merge or nest it into the partner's own app.
     pub fn into_router(self) -> Router {
@@ -193,6 +278,19 @@ where
     }
 }
 
+impl<H, F> Bridge<H, F>
+where
+    H: Handler + PageHandler + Send + 'static,
+    F: Fn(Session) -> H + Send + Sync + 'static,
+{
+    /// Hand the page's own messages (acknowledged protocol) to the handler's [`PageHandler`]
+    /// implementation. Without it, a page message gets an error frame.
+    pub fn page_messages(mut self) -> Self {
+        self.shared.route_page = Some(page::route_page::<H>);
+        self
+    }
+}
+
 async fn upgrade<H, F>(
     State(shared): State<Arc<Shared<H, F>>>,
     headers: HeaderMap,
@@ -203,18 +301,46 @@ where
     H: Handler + Send + 'static,
     F: Fn(Session) -> H + Send + Sync + 'static,
 {
+    if shared.drain.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is restarting; reconnect",
+        )
+            .into_response();
+    }
     if let Err(why) = shared.origins.check(&headers) {
         return (StatusCode::FORBIDDEN, why).into_response();
     }
-    if let Some(check) = &shared.authorize {
-        if !check(handshake.token.clone()).await {
-            return (StatusCode::UNAUTHORIZED, "the session's token was refused").into_response();
+    let upgrade = upgrade.protocols([wire::ACKED_PROTOCOL]);
+    let acked = upgrade.selected_protocol().is_some();
+    if !acked {
+        // the plain wire checks the token at the handshake; the acknowledged protocol, at hello
+        if let Some(check) = &shared.authorize {
+            if !check(handshake.token.clone()).await {
+                return (StatusCode::UNAUTHORIZED, "the session's token was refused")
+                    .into_response();
+            }
         }
     }
-    let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
     let limit = shared.max_message_bytes;
+    let drain = shared.drain.clone();
     upgrade
         .max_message_size(limit)
         .max_frame_size(limit)
-        .on_upgrade(move |socket| connection::run(socket, shared, id, handshake.token))
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
+        .on_upgrade(move |socket| {
+            drain.track(async move {
+                let counters = Arc::clone(&shared.counters);
+                Counters::add(&counters.connections_open, 1);
+                if acked {
+                    connection::run_acked(socket, shared, handshake.token).await;
+                } else {
+                    connection::run_plain(socket, shared, handshake.token).await;
+                }
+                counters
+                    .connections_open
+                    .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            })
+        })
 }

@@ -1,17 +1,21 @@
-//! One agent session: one WebSocket connection, one handler value, and the way its replies go
-//! back to that connection's page and no other.
+//! One agent session: its handler's handle on the page, and the way its replies go back to that
+//! session's page and no other.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
-use partner_events::{Outbox, SendError, SendEvent, Sender};
+use partner_events::{Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
 use serde::Serialize;
-use tokio::sync::mpsc;
 
-use crate::wire::ServerFrame;
+use crate::outbox::Outbox;
 
-/// A handle on one connection, given to the factory that makes its handler. Clone it freely: every
+/// A handle on one session, given to the factory that makes its handler. Clone it freely: every
 /// clone sends to the same page.
+///
+/// On the plain wire a session is one connection. In the acknowledged protocol it is the page's
+/// session: it outlives a dropped connection for the bridge's resume window, and what it sends
+/// meanwhile reaches the page when it reconnects.
 #[derive(Clone)]
 pub struct Session {
     inner: Arc<Inner>,
@@ -19,14 +23,17 @@ pub struct Session {
 
 struct Inner {
     id: u64,
+    page_session: Option<Arc<str>>,
     token: Option<String>,
-    outbox: mpsc::UnboundedSender<ServerFrame>,
+    outbox: Arc<Outbox>,
 }
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // never the token's value: only whether there is one
         f.debug_struct("Session")
             .field("id", &self.inner.id)
+            .field("page_session", &self.inner.page_session)
             .field("has_token", &self.inner.token.is_some())
             .finish()
     }
@@ -35,11 +42,17 @@ impl fmt::Debug for Session {
 impl Session {
     pub(crate) fn new(
         id: u64,
+        page_session: Option<Arc<str>>,
         token: Option<String>,
-        outbox: mpsc::UnboundedSender<ServerFrame>,
+        outbox: Arc<Outbox>,
     ) -> Self {
         Session {
-            inner: Arc::new(Inner { id, token, outbox }),
+            inner: Arc::new(Inner {
+                id,
+                page_session,
+                token,
+                outbox,
+            }),
         }
     }
 
@@ -48,7 +61,13 @@ impl Session {
         self.inner.id
     }
 
-    /// The token the page connected with (`?token=`), if any: already accepted by the bridge's
+    /// The page's own id for its session (acknowledged protocol): stable across reconnections
+    /// and server restarts, unlike [`Session::id`]. `None` on the plain wire.
+    pub fn page_session(&self) -> Option<&str> {
+        self.inner.page_session.as_deref()
+    }
+
+    /// The token the page connected with, if any: already accepted by the bridge's
     /// [`authorize`](crate::Bridge::authorize) check when there is one.
     pub fn token(&self) -> Option<&str> {
         self.inner.token.as_deref()
@@ -62,10 +81,7 @@ impl Session {
         E: SendEvent + Serialize,
     {
         let (name, data) = partner_events::send_event_args(event).map_err(SendError::Serialize)?;
-        self.frame(ServerFrame::SendEvent {
-            name: name.to_owned(),
-            data,
-        })
+        self.inner.outbox.post_event(name, &data)
     }
 
     /// A [`Sender`] for this session: what a handler holds, so that the same handler also runs
@@ -75,25 +91,66 @@ impl Session {
         Sender::new(SessionOutbox(Arc::clone(&self.inner)))
     }
 
-    pub(crate) fn frame(&self, frame: ServerFrame) -> Result<(), SendError> {
-        self.inner.frame(frame)
+    /// Sends the partner's own JSON to this session's page, which hands it to its
+    /// `onPageMessage` callback, in order with the events, once. Acknowledged protocol only: on
+    /// the plain wire it fails with [`SendError::Closed`].
+    pub fn send_to_page<T: Serialize + ?Sized>(&self, message: &T) -> Result<(), SendError> {
+        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
+        self.inner.outbox.post_page(&body)
+    }
+
+    /// A typed handle for [`Session::send_to_page`], for a handler to hold.
+    pub fn page_sender<T: Serialize + ?Sized>(&self) -> PageSender<T> {
+        let session = self.clone();
+        PageSender::new(move |body| session.inner.outbox.post_page(&body))
     }
 }
 
-impl Inner {
-    fn frame(&self, frame: ServerFrame) -> Result<(), SendError> {
-        self.outbox.send(frame).map_err(|_| SendError::Closed)
-    }
-}
-
-/// The session as a runtime [`Outbox`].
+/// The session as a runtime outbox.
 struct SessionOutbox(Arc<Inner>);
 
-impl Outbox for SessionOutbox {
+impl RuntimeOutbox for SessionOutbox {
     fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError> {
-        self.0.frame(ServerFrame::SendEvent {
-            name: name.to_owned(),
-            data,
-        })
+        self.0.outbox.post_event(name, &data)
+    }
+}
+
+type PostPage = dyn Fn(String) -> Result<(), SendError> + Send + Sync;
+
+/// Sends messages of type `T` (the partner's own, serialized as JSON) to one session's page: made
+/// by [`Session::page_sender`], or by [`PageSender::new`] in a test.
+pub struct PageSender<T: ?Sized> {
+    post: Arc<PostPage>,
+    _message: PhantomData<fn(&T)>,
+}
+
+impl<T: Serialize + ?Sized> PageSender<T> {
+    /// A sender that hands each message's JSON text to `post` (for tests: record them).
+    pub fn new(post: impl Fn(String) -> Result<(), SendError> + Send + Sync + 'static) -> Self {
+        PageSender {
+            post: Arc::new(post),
+            _message: PhantomData,
+        }
+    }
+
+    /// Sends one message to the page.
+    pub fn send(&self, message: &T) -> Result<(), SendError> {
+        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
+        (self.post)(body)
+    }
+}
+
+impl<T: ?Sized> Clone for PageSender<T> {
+    fn clone(&self) -> Self {
+        PageSender {
+            post: Arc::clone(&self.post),
+            _message: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized> fmt::Debug for PageSender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageSender").finish_non_exhaustive()
     }
 }

@@ -1,16 +1,66 @@
-//! The frames the bridge sends, fixed so that any client can speak it.
+//! The wire, frame by frame, so that any client can speak it. There are two protocols; the
+//! client picks one in the WebSocket handshake.
+//!
+//! # The plain wire (no subprotocol)
 //!
 //! The page sends each SDK message as one text frame, exactly the JSON `onMessage` received. The
-//! bridge answers with text frames of two kinds:
+//! bridge answers with text frames of two kinds ([`ServerFrame`]):
 //!
 //! - `{"sendEvent":{"name":…,"data":…}}`: a handler sent an event; the page calls
 //!   `partnerSDK.system.sendEvent(name, data)`;
 //! - `{"error":{"message":…}}`: a problem with a message (not JSON, not an SDK message, refused by
 //!   its schema, too large, a binary frame, a handler that panicked).
+//!
+//! Nothing is numbered or acknowledged: a frame written to a socket whose server then dies is
+//! lost. The token, if any, is the handshake's `?token=`.
+//!
+//! # The acknowledged protocol (subprotocol [`ACKED_PROTOCOL`], `partner-events.v1`)
+//!
+//! The client offers `Sec-WebSocket-Protocol: partner-events.v1`; the bridge selects it. Every
+//! frame is a JSON text frame. Both sides number what they deliver, each from 1, and the receiver
+//! acknowledges cumulatively, so the page can hold what the server has not finished with and
+//! resend it after a reconnect, to the same process or another.
+//!
+//! **Page → server**
+//!
+//! | frame | meaning |
+//! |---|---|
+//! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged (it holds nothing at or below it). `R`: the highest server number the page has applied on this session (0 if none) |
+//! | `{"seq":N,"event":M}` | SDK message `M`, exactly as `onMessage` received it, numbered `N` |
+//! | `{"seq":N,"page":J}` | the page's own JSON `J` (an agent's click), numbered `N` in the same sequence |
+//! | `{"ack":R}` | the page has applied every server frame up to `R`; the server forgets them |
+//! | `{"dropped":{"count":C,"total":T}}` | the page's buffer was full: `C` more messages (`T` in all) were not kept, so will never arrive |
+//!
+//! **Server → page**
+//!
+//! | frame | meaning |
+//! |---|---|
+//! | `{"welcome":{"session":S,"key":K,"resumed":B,"acked":A}}` | answer to `hello`. `B`: the same process still had the session (the same handler value) and resends what the page had not applied; otherwise it starts a fresh handler. `A`: every page number up to `A` is handled: the page forgets them and resends the rest, in order |
+//! | `{"ack":A}` | every page number up to `A` has been handled (the handler returned). Cumulative, sent when the server has nothing more to read, or every 64 messages |
+//! | `{"seq":N,"id":I,"sendEvent":{"name":…,"data":…}}` | call `sendEvent`, numbered `N`. `I` names it across server processes: `d<page seq>.<k>` for the `k`th frame the handler sent while handling page message `<page seq>`, else `s<N>` |
+//! | `{"seq":N,"id":I,"page":J}` | the server's own JSON `J` for the page, numbered and named like `sendEvent` |
+//! | `{"error":{"message":…,"seq":N}}` | a problem; `seq` names the page message it concerns, when there is one. Not numbered |
+//!
+//! **Applying once.** The page applies a numbered frame if its `N` is above the last it applied
+//! on this session (reset when a welcome says `resumed: false`) and, for a `d` id, if it has not
+//! applied that id: a handler rerun after a crash sends the same frames for the same delivery,
+//! with the same ids. A `d` id can only recur while its page message is unacknowledged, so the
+//! page forgets those ids once the message is acknowledged.
+//!
+//! **Close codes.** 1012 (service restart): the server drained; reconnect at once. 1011: the
+//! handler panicked; the session is gone (the message that panicked is acknowledged, so it is not
+//! replayed into the next handler). 4000: a newer connection of the same session took it over.
+//! 4008: the server holds as many unacknowledged frames for the page as it may, so it did not
+//! handle the next message: resume at once (the hello's `received` frees them) and resend.
+//! 4400: a frame broke the protocol (the error frame before says how). 4401: the token was
+//! refused. 4403: the session id belongs to another page (wrong key): start a new session id.
 
 use serde::{Deserialize, Serialize};
 
-/// One frame from the bridge to the page.
+/// The subprotocol of the acknowledged protocol.
+pub const ACKED_PROTOCOL: &str = "partner-events.v1";
+
+/// One frame from the bridge to the page on the plain wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ServerFrame {
@@ -41,5 +91,108 @@ impl ServerFrame {
         // Strings and JSON values always serialize.
         serde_json::to_string(self)
             .unwrap_or_else(|_| String::from(r#"{"error":{"message":"unserializable frame"}}"#))
+    }
+}
+
+/// Close codes of the acknowledged protocol (see the module docs).
+pub(crate) mod close {
+    pub(crate) const RESTART: u16 = 1012;
+    pub(crate) const PANICKED: u16 = 1011;
+    pub(crate) const TAKEN_OVER: u16 = 4000;
+    pub(crate) const OUTBOX_FULL: u16 = 4008;
+    pub(crate) const PROTOCOL: u16 = 4400;
+    pub(crate) const UNAUTHORIZED: u16 = 4401;
+    pub(crate) const FOREIGN_SESSION: u16 = 4403;
+}
+
+/// A page frame of the acknowledged protocol, as read: every key optional, so that one pass says
+/// which kind it is and what is wrong with it.
+#[derive(Deserialize)]
+pub(crate) struct PageFrame<'a> {
+    pub(crate) seq: Option<u64>,
+    #[serde(borrow)]
+    pub(crate) event: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    pub(crate) page: Option<&'a serde_json::value::RawValue>,
+    pub(crate) ack: Option<u64>,
+    pub(crate) hello: Option<Hello>,
+    pub(crate) dropped: Option<Dropped>,
+}
+
+/// The page's first frame.
+#[derive(Deserialize)]
+pub(crate) struct Hello {
+    pub(crate) session: String,
+    pub(crate) key: Option<String>,
+    pub(crate) token: Option<String>,
+    #[serde(default)]
+    pub(crate) acked: u64,
+    #[serde(default)]
+    pub(crate) received: u64,
+}
+
+/// The page's report of what its full buffer could not keep.
+#[derive(Deserialize)]
+pub(crate) struct Dropped {
+    pub(crate) count: u64,
+    #[serde(default)]
+    pub(crate) total: u64,
+}
+
+/// The frames the server writes in the acknowledged protocol, spelled in one place.
+pub(crate) mod acked {
+    use serde::Serialize;
+
+    pub(crate) fn welcome(session: &str, key: &str, resumed: bool, acked: u64) -> String {
+        #[derive(Serialize)]
+        struct Welcome<'a> {
+            session: &'a str,
+            key: &'a str,
+            resumed: bool,
+            acked: u64,
+        }
+        #[derive(Serialize)]
+        struct Frame<'a> {
+            welcome: Welcome<'a>,
+        }
+        to_text(&Frame {
+            welcome: Welcome {
+                session,
+                key,
+                resumed,
+                acked,
+            },
+        })
+    }
+
+    pub(crate) fn ack(acked: u64) -> String {
+        format!(r#"{{"ack":{acked}}}"#)
+    }
+
+    pub(crate) fn error(message: &str, seq: Option<u64>) -> String {
+        #[derive(Serialize)]
+        struct Error<'a> {
+            message: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            seq: Option<u64>,
+        }
+        #[derive(Serialize)]
+        struct Frame<'a> {
+            error: Error<'a>,
+        }
+        to_text(&Frame {
+            error: Error { message, seq },
+        })
+    }
+
+    /// A numbered frame: `{"seq":N,"id":I,<kind>:<body>}`, `body` already JSON. `id` and `kind`
+    /// are the bridge's own ASCII names, which need no escaping.
+    pub(crate) fn numbered(seq: u64, id: &str, kind: &str, body: &str) -> String {
+        format!(r#"{{"seq":{seq},"id":"{id}","{kind}":{body}}}"#)
+    }
+
+    fn to_text<T: Serialize>(value: &T) -> String {
+        // Strings, numbers and bools always serialize.
+        serde_json::to_string(value).unwrap_or_default()
     }
 }

@@ -19,8 +19,8 @@ use serde_json::value::RawValue;
 
 use crate::__private::FastPayload;
 use crate::{
-    AnyEvent, CatalogDate, EventCatalog, GetEventsResponse, LifecycleStatus, PayloadError,
-    SchemaVersion,
+    AnyEvent, CatalogDate, DeliveryId, EventCatalog, GetEventsResponse, LifecycleStatus,
+    PayloadError, SchemaVersion,
 };
 
 /// The envelope's `schemaVersion` as sent. Shared, not allocated, for the one value the SDK sends
@@ -92,6 +92,9 @@ pub struct DecodedEvent<R> {
     pub past_sunset: bool,
     /// The envelope's `schemaVersion`, if it had one.
     pub envelope_version: Option<EnvelopeVersion>,
+    /// Which delivery this is, when the host numbers what it delivers (the bridge's acknowledged
+    /// protocol does); `None` from [`decode`] itself. Set it before routing.
+    pub delivery: Option<DeliveryId>,
 }
 
 /// A message that is not an event (`response`, `error`, `message`, `file-transfer`, ...).
@@ -602,6 +605,7 @@ impl<C: EventCatalog> Decoder<C> {
             lifecycle,
             past_sunset,
             envelope_version,
+            delivery: None,
         }))
     }
 }

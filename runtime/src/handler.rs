@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use crate::{
-    DecodeError, DecodedEvent, EnvelopeVersion, EventCatalog, LifecycleStatus, Message,
+    DecodeError, DecodedEvent, DeliveryId, EnvelopeVersion, EventCatalog, LifecycleStatus, Message,
     VersionMatch, VersionSource,
 };
 
@@ -51,6 +51,10 @@ pub struct EventContext {
     pub past_sunset: bool,
     /// The envelope's `schemaVersion`, if it had one.
     pub envelope_version: Option<EnvelopeVersion>,
+    /// Which delivery this is: stable when the host resends the message, even to another server
+    /// process, so side effects can be made idempotent (see [`DeliveryId`]). `None` where the
+    /// host does not number messages (a plain decode, the bridge's plain wire).
+    pub delivery: Option<DeliveryId>,
 }
 
 impl<R> DecodedEvent<R> {
@@ -64,6 +68,7 @@ impl<R> DecodedEvent<R> {
                 lifecycle: self.lifecycle,
                 past_sunset: self.past_sunset,
                 envelope_version: self.envelope_version,
+                delivery: self.delivery,
             },
         )
     }
@@ -77,6 +82,7 @@ impl<R> DecodedEvent<R> {
             lifecycle: context.lifecycle,
             past_sunset: context.past_sunset,
             envelope_version: context.envelope_version,
+            delivery: context.delivery,
         }
     }
 }

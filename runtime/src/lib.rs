@@ -57,6 +57,7 @@ extern crate self as partner_events;
 mod catalog;
 mod civil;
 mod decode;
+mod delivery;
 mod error;
 mod error_path;
 mod event;
@@ -72,6 +73,7 @@ pub use decode::{
     decode, decode_as, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message,
     NonEvent, SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
+pub use delivery::DeliveryId;
 pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
 pub use get_events::{EventsReport, GetEventsResponse};

@@ -149,6 +149,9 @@ pub enum SendError {
     Serialize(serde_json::Error),
     /// What carries events to the page has gone (the connection closed): it will not receive it.
     Closed,
+    /// What carries events to the page holds as much as it may: the page has stopped reading or
+    /// acknowledging. The event was not queued; the caller decides whether to retry later.
+    Full,
 }
 
 impl std::fmt::Display for SendError {
@@ -156,6 +159,9 @@ impl std::fmt::Display for SendError {
         match self {
             SendError::Serialize(error) => write!(f, "the event did not serialize: {error}"),
             SendError::Closed => f.write_str("the connection to the page has closed"),
+            SendError::Full => f.write_str(
+                "the page's outgoing buffer is full: the page is not reading or acknowledging",
+            ),
         }
     }
 }
@@ -164,7 +170,7 @@ impl std::error::Error for SendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             SendError::Serialize(error) => Some(error),
-            SendError::Closed => None,
+            SendError::Closed | SendError::Full => None,
         }
     }
 }

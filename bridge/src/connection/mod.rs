@@ -1,0 +1,121 @@
+//! One connection, start to end, on either protocol: the writer that sends what the session
+//! queues, and the routing of each message through the handler with panics contained.
+//!
+//! Nothing a page sends can end another session: a bad message gets an error frame and the
+//! session goes on; a handler that panics gets its session closed (its state may be broken), with
+//! an error frame saying so, and the page's next connection starts a new handler.
+
+mod acked;
+mod plain;
+
+pub(crate) use acked::run as run_acked;
+pub(crate) use plain::run as run_plain;
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::stream::SplitSink;
+use futures_util::{FutureExt, SinkExt};
+use partner_events::{
+    AnyEvent, DecodeError, Dispatch, Handler, Message as SdkMessage, ReceivedOf, Unhandled,
+};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::outbox::{Outgoing, Pipe};
+
+/// Writes what the session queues, in order: every frame that is ready, then one flush.
+pub(crate) fn spawn_writer(
+    mut sink: SplitSink<WebSocket, Message>,
+    pipe: Arc<Pipe>,
+    mut queued: mpsc::UnboundedReceiver<Outgoing>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        'writing: while let Some(first) = queued.recv().await {
+            let mut next = Some(first);
+            while let Some(outgoing) = next.take() {
+                match outgoing {
+                    Outgoing::Text(text) => {
+                        let bytes = text.len();
+                        if sink.feed(Message::Text(text)).await.is_err() {
+                            break 'writing;
+                        }
+                        pipe.wrote(bytes);
+                    }
+                    Outgoing::Close(code, reason) => {
+                        let frame = CloseFrame {
+                            code,
+                            reason: reason.into(),
+                        };
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                        break 'writing;
+                    }
+                }
+                next = queued.try_recv().ok();
+            }
+            if sink.flush().await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+        // wake a reader waiting for room: nothing more will be written
+        drop(queued);
+        pipe.wrote(0);
+    })
+}
+
+/// Routes a decoded message through the handler; `Err` with the panic's text if it panicked.
+pub(crate) async fn route<H: Handler>(
+    handler: &mut H,
+    decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
+) -> Result<Dispatch<ReceivedOf<H>>, String> {
+    AssertUnwindSafe(handler.route(decoded))
+        .catch_unwind()
+        .await
+        .map_err(|panic| panic_text(&*panic).to_owned())
+}
+
+pub(crate) fn log_unhandled<R: AnyEvent>(session: u64, dispatch: &Dispatch<R>) {
+    if let Dispatch::Unhandled(unhandled) = dispatch {
+        tracing::debug!(
+            session,
+            message = %describe(unhandled),
+            "no handler method took a message, and the handler has no fallback"
+        );
+    }
+}
+
+fn describe<R: AnyEvent>(unhandled: &Unhandled<R>) -> String {
+    match unhandled {
+        Unhandled::Message(SdkMessage::Event(event)) => event.event.event_name().to_owned(),
+        Unhandled::Message(SdkMessage::UnknownEvent { name, .. }) => {
+            format!("unknown event {name}")
+        }
+        Unhandled::Message(SdkMessage::UnknownVersion {
+            name,
+            schema_version,
+            ..
+        }) => format!("{name} at unknown version {schema_version}"),
+        Unhandled::Message(SdkMessage::NotEvent(non_event)) => {
+            format!("a `{}` message", non_event.kind)
+        }
+        Unhandled::Invalid(error) => format!("invalid: {error}"),
+    }
+}
+
+pub(crate) fn panic_text(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}
+
+/// The error frame for a handler that panicked.
+pub(crate) fn panicked(panic: &str) -> String {
+    format!(
+        "the handler panicked ({panic}); this session is closed, and the page's next connection starts a new one"
+    )
+}

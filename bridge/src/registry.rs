@@ -1,0 +1,218 @@
+//! The sessions of the acknowledged protocol, by the page's session id: a page that reconnects to
+//! this process within the resume window gets its session back, handler value and all; a page
+//! whose session is unknown here (a new process, or a window that passed) gets a fresh one.
+//!
+//! A session id is the page's to choose, so it proves nothing: resuming also takes the key the
+//! server gave that session in its welcome (random, 128 bits), and the same token.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::OwnedMutexGuard;
+use tokio_util::sync::CancellationToken;
+
+use crate::outbox::Outbox;
+use crate::session::Session;
+
+/// What a connection holds while it is attached: the handler and how far it has got.
+pub(crate) struct Core<H> {
+    pub(crate) handler: H,
+    /// Every page number up to this one has been handled.
+    pub(crate) handled: u64,
+}
+
+/// One session of the acknowledged protocol.
+pub(crate) struct Slot<H> {
+    pub(crate) page_session: Arc<str>,
+    pub(crate) key: String,
+    token: Option<String>,
+    pub(crate) session: Session,
+    pub(crate) outbox: Arc<Outbox>,
+    core: Arc<tokio::sync::Mutex<Core<H>>>,
+    /// Cancels the connection attached now, for one that takes over.
+    attached: Mutex<Option<CancellationToken>>,
+    /// Counts attachments, so that an expiry scheduled at a detach knows whether the session was
+    /// taken up again since.
+    attachments: AtomicU64,
+}
+
+/// Why a hello was refused.
+pub(crate) enum Refusal {
+    /// The id is another page's: the key or the token does not match.
+    Foreign,
+    /// The connection attached now did not let go in time.
+    Busy,
+}
+
+pub(crate) struct Registry<H> {
+    sessions: Mutex<HashMap<Arc<str>, Arc<Slot<H>>>>,
+    pub(crate) resume_window: Duration,
+}
+
+/// A session attached to a connection.
+pub(crate) struct Attached<H> {
+    pub(crate) slot: Arc<Slot<H>>,
+    pub(crate) core: OwnedMutexGuard<Core<H>>,
+    pub(crate) resumed: bool,
+    /// Cancelled when a newer connection takes the session over.
+    pub(crate) taken_over: CancellationToken,
+}
+
+impl<H: Send + 'static> Registry<H> {
+    pub(crate) fn new(resume_window: Duration) -> Self {
+        Registry {
+            sessions: Mutex::new(HashMap::new()),
+            resume_window,
+        }
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, HashMap<Arc<str>, Arc<Slot<H>>>> {
+        // each update is one insert or remove: a poisoned map is still whole
+        self.sessions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Attaches the session `page_session` (resuming it with `key`, or making a new one with
+    /// `make`).
+    pub(crate) async fn attach(
+        &self,
+        page_session: &str,
+        key: Option<&str>,
+        token: Option<&str>,
+        make: impl FnOnce(Arc<str>) -> Result<(Session, Arc<Outbox>, H), String>,
+    ) -> Result<Result<Attached<H>, Refusal>, String> {
+        let existing = self.sessions().get(page_session).cloned();
+        if let Some(slot) = existing {
+            if key != Some(slot.key.as_str()) || token != slot.token.as_deref() {
+                return Ok(Err(Refusal::Foreign));
+            }
+            let core = match Arc::clone(&slot.core).try_lock_owned() {
+                Ok(core) => core,
+                Err(_) => {
+                    // a connection the page has given up on, which the server has not noticed
+                    // yet: it lets go after the message it is handling
+                    if let Some(previous) = slot.lock_attached().take() {
+                        previous.cancel();
+                    }
+                    match tokio::time::timeout(
+                        Duration::from_secs(10),
+                        Arc::clone(&slot.core).lock_owned(),
+                    )
+                    .await
+                    {
+                        Ok(core) => core,
+                        Err(_) => return Ok(Err(Refusal::Busy)),
+                    }
+                }
+            };
+            let taken_over = CancellationToken::new();
+            *slot.lock_attached() = Some(taken_over.clone());
+            slot.attachments.fetch_add(1, Ordering::Relaxed);
+            return Ok(Ok(Attached {
+                slot,
+                core,
+                resumed: true,
+                taken_over,
+            }));
+        }
+
+        let id: Arc<str> = page_session.into();
+        let (session, outbox, handler) = make(Arc::clone(&id))?;
+        let core = Arc::new(tokio::sync::Mutex::new(Core {
+            handler,
+            handled: 0,
+        }));
+        let guard = Arc::clone(&core)
+            .try_lock_owned()
+            .map_err(|_| "a new session's lock is free".to_owned())?;
+        let taken_over = CancellationToken::new();
+        let slot = Arc::new(Slot {
+            page_session: Arc::clone(&id),
+            key: new_key(),
+            token: token.map(str::to_owned),
+            session,
+            outbox,
+            core,
+            attached: Mutex::new(Some(taken_over.clone())),
+            attachments: AtomicU64::new(1),
+        });
+        // Two connections racing to create the same new id: the later one wins the map; the
+        // earlier one's session lives on with its connection until it ends.
+        self.sessions().insert(id, Arc::clone(&slot));
+        Ok(Ok(Attached {
+            slot,
+            core: guard,
+            resumed: false,
+            taken_over,
+        }))
+    }
+
+    /// The connection let go of `slot`: keep it for the resume window, then forget it unless a
+    /// connection took it up again.
+    pub(crate) fn detached(self: &Arc<Self>, slot: &Arc<Slot<H>>) {
+        let attachments = slot.attachments.load(Ordering::Relaxed);
+        let registry = Arc::clone(self);
+        let slot = Arc::clone(slot);
+        tokio::spawn(async move {
+            tokio::time::sleep(registry.resume_window).await;
+            if slot.attachments.load(Ordering::Relaxed) == attachments {
+                registry.remove(&slot);
+            }
+        });
+    }
+
+    /// Forgets `slot` now (its handler panicked), if it is still the one under its id.
+    pub(crate) fn remove(&self, slot: &Arc<Slot<H>>) {
+        let mut sessions = self.sessions();
+        if sessions
+            .get(&slot.page_session)
+            .is_some_and(|current| Arc::ptr_eq(current, slot))
+        {
+            sessions.remove(&slot.page_session);
+        }
+    }
+}
+
+impl<H> Slot<H> {
+    fn lock_attached(&self) -> MutexGuard<'_, Option<CancellationToken>> {
+        self.attached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A random resume key: 128 bits from the operating system, as 32 hex digits.
+fn new_key() -> String {
+    let mut bytes = [0u8; 16];
+    // Without the OS's randomness the key falls back to the clock and a counter: still unique,
+    // but guessable, so say so in the log.
+    if getrandom::fill(&mut bytes).is_err() {
+        tracing::warn!("no OS randomness for a session key; using the clock");
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        bytes[..8].copy_from_slice(&nanos.to_le_bytes());
+        bytes[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A session id the page may choose: 16 to 64 characters of `[A-Za-z0-9_-]`.
+pub(crate) fn check_page_session(id: &str) -> Result<(), String> {
+    if (16..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "the hello's session id must be 16 to 64 characters of A-Z, a-z, 0-9, `-` and `_` (a random id the page keeps), not {:?}",
+            id.chars().take(80).collect::<String>()
+        ))
+    }
+}
