@@ -190,13 +190,14 @@ export function connectBridge({
 
   // Numbers, keeps and (when connected) sends one message; `body` is its JSON text.
   function deliver(kind, body, message) {
+    const source = kind === "event" ? "host" : "page";
     const frame = `{"seq":${nextSeq},"${kind}":${body}}`;
     const bytes = frame.length;
     if (pending.length >= bufferLimit.messages || pendingBytes + bytes > bufferLimit.bytes) {
       stats.dropped += 1;
       dropsToReport += 1;
       if (welcomed) reportDrops();
-      onEvent({ kind: "dropped", message, count: 1, total: stats.dropped });
+      onEvent({ kind: "dropped", source, message, count: 1, total: stats.dropped });
       return false;
     }
     pending.push({ seq: nextSeq, frame, bytes });
@@ -205,10 +206,10 @@ export function connectBridge({
     if (welcomed && socket.readyState === WebSocket.OPEN) {
       socket.send(frame);
       stats.forwarded += 1;
-      onEvent({ kind: "forwarded", message });
+      onEvent({ kind: "forwarded", source, message });
     } else {
       stats.queued += 1;
-      onEvent({ kind: "queued", message, queued: pending.length });
+      onEvent({ kind: "queued", source, message, queued: pending.length });
     }
     return true;
   }

@@ -124,7 +124,7 @@ pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(30);
 /// The socket's read and write buffers: small, since almost every SDK message is small (a hold is
 /// 178 bytes). They grow for a large message, up to the size limit, so it still gets through; the
 /// default of 128 KiB each cost an idle session 260 KB.
-const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
+const SOCKET_BUFFER_BYTES: usize = 1024;
 
 /// A router serving the bridge at `/events`, with the default settings: the bridge's own origin
 /// only, no token check, messages up to [`DEFAULT_MAX_MESSAGE_BYTES`].

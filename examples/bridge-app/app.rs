@@ -1,5 +1,7 @@
-//! The example partner backend: it follows the agent and their interactions, and answers every
-//! chat that opens. Each line it prints is one message handled, for a person watching the demo.
+//! The example partner backend: it follows the agent and their interactions, answers every chat
+//! that opens, and pops a card on its own page for every call offered and chat opened (the caller
+//! or customer, and what it looked up), whose button sends an action back. Each line it prints is
+//! one message handled, for a person watching the demo.
 
 use std::any::type_name;
 
@@ -10,7 +12,53 @@ use partner_events::events::{
 // Handled on purpose until its sunset; the printed lifecycle says so.
 #[allow(deprecated)]
 use partner_events::events::AwInteractionFocusV1;
-use partner_events::{Event, EventContext, Message, Sender, Unhandled, VersionMatch};
+use partner_events::{DeliveryId, Event, EventContext, Message, Sender, Unhandled, VersionMatch};
+use partner_events_bridge::{PageHandler, PageSender};
+use serde::{Deserialize, Serialize};
+
+/// What the server shows on its own page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ToPage {
+    /// A screen pop: who is calling or chatting, and their record.
+    #[serde(rename_all = "camelCase")]
+    Card {
+        /// `call` or `chat`.
+        media: String,
+        /// The interaction the card is about.
+        interaction_id: String,
+        /// The caller or customer.
+        who: String,
+        /// What the look-up found.
+        record: String,
+        /// How many SDK messages this session's handler has handled, this one included.
+        handled: u64,
+    },
+    /// The server's answer to a button on a card.
+    #[serde(rename_all = "camelCase")]
+    Answer {
+        /// The interaction of the card whose button was pressed.
+        interaction_id: String,
+        /// What the server did.
+        text: String,
+    },
+}
+
+/// What the page sends: a button pressed on a card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardAction {
+    /// The button: `open-record`.
+    pub action: String,
+    /// The card's interaction.
+    pub interaction_id: String,
+}
+
+/// The example's CRM: a record for anyone, the same every time.
+fn look_up(who: &str) -> String {
+    let tickets = who.bytes().map(u64::from).sum::<u64>() % 5;
+    format!("CRM: {who}, customer since 2019, {tickets} open ticket(s)")
+}
 
 /// One agent session's state.
 pub struct AgentAssist {
@@ -18,17 +66,36 @@ pub struct AgentAssist {
     session: u64,
     /// Where replies go: the session's page (`Session::sender`), or a test's `FakeHost`.
     sender: Sender,
+    /// Where cards go: the session's page (`Session::page_sender`), or a test's recorder.
+    page: PageSender<ToPage>,
+    /// SDK messages handled by this handler value (it survives a reconnection to this process).
+    handled: u64,
     quiet: bool,
 }
 
 impl AgentAssist {
     /// Session `session`'s handler, replying through `sender`; `quiet` prints nothing (for load
     /// runs and tests).
-    pub fn new(session: u64, sender: Sender, quiet: bool) -> Self {
+    pub fn new(session: u64, sender: Sender, page: PageSender<ToPage>, quiet: bool) -> Self {
         AgentAssist {
             session,
             sender,
+            page,
+            handled: 0,
             quiet,
+        }
+    }
+
+    fn pop(&self, media: &str, interaction_id: &str, who: &str) {
+        let card = ToPage::Card {
+            media: media.into(),
+            interaction_id: interaction_id.into(),
+            who: who.into(),
+            record: look_up(who),
+            handled: self.handled,
+        };
+        if let Err(error) = self.page.send(&card) {
+            self.print(format_args!("✗ the card was not sent: {error}"));
         }
     }
 
@@ -38,7 +105,8 @@ impl AgentAssist {
         }
     }
 
-    fn handled<E: Event>(&self, context: &EventContext, detail: &str) {
+    fn handled<E: Event>(&mut self, context: &EventContext, detail: &str) {
+        self.handled += 1;
         let rust_type = type_name::<E>().rsplit("::").next().unwrap_or_default();
         let version = match context.version {
             VersionMatch::Exact => String::new(),
@@ -85,6 +153,13 @@ impl AgentAssist {
             event.messages.len()
         );
         self.handled::<AwChatInitV1>(context, &detail);
+        let customer = event
+            .messages
+            .iter()
+            .find(|message| message.is_bot != Some(true))
+            .and_then(|message| message.display_name.clone())
+            .unwrap_or_else(|| "a web visitor".into());
+        self.pop("chat", &event.interaction_id, &customer);
         let reply = AwChatMessageReceivedV1 {
             message: format!(
                 "Hello from the Rust server: I read {} message(s) of this chat.",
@@ -108,6 +183,7 @@ impl AgentAssist {
             event.event_id, event.search_context
         );
         self.handled::<MashellVoicePhoneOfferedCcEventV1>(context, &detail);
+        self.pop("call", &event.event_id, &event.search_context);
     }
 
     fn fallback(&mut self, unhandled: Unhandled) {
@@ -133,6 +209,29 @@ impl AgentAssist {
     }
 }
 
+/// The buttons on the page's cards.
+impl PageHandler for AgentAssist {
+    type FromPage = CardAction;
+
+    async fn on_page_message(&mut self, action: CardAction, delivery: &DeliveryId) {
+        self.print(format_args!(
+            "⇠ page: {} on {} (delivery {delivery})",
+            action.action, action.interaction_id
+        ));
+        let text = match action.action.as_str() {
+            "open-record" => format!("opened the record of {}", action.interaction_id),
+            other => format!("no such action: {other}"),
+        };
+        let answer = ToPage::Answer {
+            interaction_id: action.interaction_id,
+            text,
+        };
+        if let Err(error) = self.page.send(&answer) {
+            self.print(format_args!("✗ the answer was not sent: {error}"));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use partner_events::events::{
@@ -141,10 +240,82 @@ mod tests {
     use partner_events::testing::{self, FakeHost};
     use partner_events::Dispatch;
 
-    use super::AgentAssist;
+    use std::sync::{Arc, Mutex};
+
+    use partner_events_bridge::{PageHandler, PageSender};
+
+    use super::{AgentAssist, CardAction, ToPage};
+
+    type Shown = Arc<Mutex<Vec<ToPage>>>;
+
+    fn app_showing(host: &FakeHost) -> (AgentAssist, Shown) {
+        let shown = Shown::default();
+        let record = Arc::clone(&shown);
+        let page = PageSender::new(move |json: String| {
+            record
+                .lock()
+                .unwrap()
+                .push(serde_json::from_str(&json).unwrap());
+            Ok(())
+        });
+        (AgentAssist::new(1, host.sender(), page, true), shown)
+    }
 
     fn app(host: &FakeHost) -> AgentAssist {
-        AgentAssist::new(1, host.sender(), true)
+        app_showing(host).0
+    }
+
+    #[tokio::test]
+    async fn pops_a_card_for_each_call_and_chat_and_answers_its_button() {
+        use partner_events::events::MashellVoicePhoneOfferedCcEventV1;
+
+        let host = FakeHost::new();
+        let (mut app, shown) = app_showing(&host);
+        let mut call: MashellVoicePhoneOfferedCcEventV1 = testing::full();
+        call.event_id = "call-9".into();
+        call.search_context = "+15550100".into();
+        let mut chat: AwChatInitV1 = testing::minimal();
+        chat.interaction_id = "chat-3".into();
+        let _ = host
+            .play_async(
+                &mut app,
+                [
+                    testing::message(&testing::minimal::<AwInteractionHoldV1>()),
+                    testing::message(&call),
+                    testing::message(&chat),
+                ],
+            )
+            .await;
+        let delivery = partner_events::DeliveryId::new("page-session-000001", 4);
+        let press = CardAction {
+            action: "open-record".into(),
+            interaction_id: "call-9".into(),
+        };
+        app.on_page_message(press, &delivery).await;
+        let shown = shown.lock().unwrap().clone();
+        assert_eq!(
+            shown,
+            [
+                ToPage::Card {
+                    media: "call".into(),
+                    interaction_id: "call-9".into(),
+                    who: "+15550100".into(),
+                    record: super::look_up("+15550100"),
+                    handled: 2,
+                },
+                ToPage::Card {
+                    media: "chat".into(),
+                    interaction_id: "chat-3".into(),
+                    who: "a web visitor".into(),
+                    record: super::look_up("a web visitor"),
+                    handled: 3,
+                },
+                ToPage::Answer {
+                    interaction_id: "call-9".into(),
+                    text: "opened the record of call-9".into(),
+                },
+            ]
+        );
     }
 
     #[tokio::test]

@@ -12,26 +12,35 @@
 //! every `aw-chat-init-v1` goes back through the page's SDK to the simulated host. It accepts
 //! WebSockets from the origins it serves, `http://localhost:PORT` and `http://127.0.0.1:PORT`.
 //!
-//! Options: `--port PORT` (default 8080; 0 picks a free one), `--no-pages` (only `/events`),
-//! `--no-build` (serve `target/web` as it is), `--quiet` (print no line per message), `--threads N`
-//! (the runtime's worker threads; 1 runs everything on one thread).
+//! Options: `--port PORT` (default 8080; 0 picks a free one), `--bind ADDRESS` (default
+//! 127.0.0.1), `--allow-origin ORIGIN` (repeat it; default: the pages' own origins),
+//! `--no-pages` (only `/events`), `--no-build` (serve `target/web` as it is), `--quiet` (print no
+//! line per message), `--threads N` (the runtime's worker threads; 1 runs everything on one
+//! thread), `--drain-timeout-secs N` (default 10).
+//!
+//! On SIGTERM or Ctrl-C it drains: no new sessions, each connection finishes the message in hand,
+//! acknowledges it and closes with 1012 (the page reconnects at once, to the next process), then
+//! it prints how long the drain took and exits.
 
 mod app;
 mod pages;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::response::Redirect;
 use axum::routing::get;
-use partner_events_bridge::Bridge;
+use partner_events_bridge::{Bridge, Drain};
 use tower_http::services::ServeDir;
 
-const USAGE: &str =
-    "usage: partner-bridge [--port PORT] [--no-pages] [--no-build] [--quiet] [--threads N]";
+const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N]";
 
 struct Options {
     port: u16,
+    bind: IpAddr,
+    origins: Vec<String>,
+    drain_timeout: Duration,
     pages: bool,
     build: bool,
     quiet: bool,
@@ -42,6 +51,9 @@ impl Options {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut options = Options {
             port: 8080,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            origins: Vec::new(),
+            drain_timeout: Duration::from_secs(10),
             pages: true,
             build: true,
             quiet: false,
@@ -54,6 +66,25 @@ impl Options {
                     options.port = value.parse().map_err(|_| {
                         format!("--port `{value}` is not a port number (0 to 65535)")
                     })?;
+                }
+                "--bind" => {
+                    let value = args.next().ok_or("--bind takes an IP address")?;
+                    options.bind = value.parse().map_err(|_| {
+                        format!(
+                            "--bind `{value}` is not an IP address (such as 127.0.0.1 or 0.0.0.0)"
+                        )
+                    })?;
+                }
+                "--allow-origin" => {
+                    let value = args.next().ok_or("--allow-origin takes an origin")?;
+                    options.origins.push(check_origin(&value)?);
+                }
+                "--drain-timeout-secs" => {
+                    let value = args.next().ok_or("--drain-timeout-secs takes a number")?;
+                    let seconds: u64 = value.parse().map_err(|_| {
+                        format!("--drain-timeout-secs `{value}` is not a number of seconds")
+                    })?;
+                    options.drain_timeout = Duration::from_secs(seconds);
                 }
                 "--threads" => {
                     let value = args.next().ok_or("--threads takes a number")?;
@@ -70,6 +101,31 @@ impl Options {
             }
         }
         Ok(options)
+    }
+}
+
+/// An origin as browsers send it: `http://` or `https://`, a host, maybe a port, no path.
+fn check_origin(origin: &str) -> Result<String, String> {
+    let refuse = || {
+        format!("--allow-origin `{origin}` is not an origin: give scheme://host[:port], such as https://partner.example.com")
+    };
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(refuse)?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || rest.starts_with('[') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.[]:".contains(c));
+    let port_ok = port.is_none_or(|port| port.parse::<u16>().is_ok());
+    if host_ok && port_ok {
+        Ok(origin.to_owned())
+    } else {
+        Err(refuse())
     }
 }
 
@@ -113,11 +169,13 @@ fn main() -> ExitCode {
 }
 
 async fn serve(options: Options) -> ExitCode {
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
+    let address = SocketAddr::from((options.bind, options.port));
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("error: cannot listen on {address}: {error}; pick another with --port");
+            eprintln!(
+                "error: cannot listen on {address}: {error}; pick another with --port or --bind"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -125,33 +183,84 @@ async fn serve(options: Options) -> ExitCode {
         .local_addr()
         .map_or(options.port, |bound| bound.port());
     let quiet = options.quiet;
-    let mut router =
-        Bridge::new(move |session| app::AgentAssist::new(session.id(), session.sender(), quiet))
-            .allow_origin(format!("http://localhost:{port}"))
-            .allow_origin(format!("http://127.0.0.1:{port}"))
-            .into_router();
+    let drain = Drain::new();
+    let mut bridge = Bridge::new(move |session| {
+        app::AgentAssist::new(session.id(), session.sender(), session.page_sender(), quiet)
+    })
+    .page_messages()
+    .drain(drain.clone());
+    let origins = if options.origins.is_empty() {
+        vec![
+            format!("http://localhost:{port}"),
+            format!("http://127.0.0.1:{port}"),
+        ]
+    } else {
+        options.origins.clone()
+    };
+    for origin in &origins {
+        bridge = bridge.allow_origin(origin);
+    }
+    let mut router = bridge.into_router();
     if options.pages {
         router = router
             .route("/", get(|| async { Redirect::to("/host/") }))
             .fallback_service(ServeDir::new(pages::dir()));
     }
-    println!("partner-bridge listening on http://127.0.0.1:{port}");
+    let shown = match options.bind {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    println!("partner-bridge listening on http://{shown}:{port}");
     if options.pages {
         println!(
             "open http://localhost:{port}/host/ : the host simulator plays the sample messages into the partner page, which forwards them here; each line below is one message handled in Rust"
         );
     }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: the server stopped: {error}");
-            ExitCode::FAILURE
+    let stop = drain.clone();
+    tokio::spawn(async move {
+        stop_signal().await;
+        stop.start();
+    });
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(drain.started())
+        .await;
+    if let Err(error) = served {
+        eprintln!("error: the server stopped: {error}");
+        return ExitCode::FAILURE;
+    }
+    let report = drain.finish(options.drain_timeout).await;
+    println!(
+        "partner-bridge drained {} connection(s) in {} ms{}",
+        report.connections,
+        report.elapsed.as_millis(),
+        if report.still_open > 0 {
+            format!("; {} still open at the timeout", report.still_open)
+        } else {
+            String::new()
         }
+    );
+    ExitCode::SUCCESS
+}
+
+/// SIGTERM (a deploy, a process manager) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -1,15 +1,52 @@
 // The partner page of the bridge example: the partner SDK from npm, connected to the Rust server
-// by the bridge's page module. Query parameters: trace (report to the host simulator, for its
-// log), queue=N (the queue bound while the server is away).
+// by the bridge's page module, and the server's screen pops: a card for every call offered and
+// chat opened, whose button sends an action back to the server. Query parameters: trace (report
+// to the host simulator, for its log), queue=N (the buffer bound, in messages), quiet (render
+// nothing: for runs of thousands of messages; window.partnerPage still records the cards).
 import * as partnerSDK from "@8x8/pui-partner-comm";
-import { connectBridge, QUEUE_LIMIT } from "../../bridge/page/partner-events-bridge.js";
+import { connectBridge, BUFFER_LIMIT } from "../../bridge/page/partner-events-bridge.js";
 
 const params = new URLSearchParams(location.search);
 const trace = params.has("trace");
+const quiet = params.has("quiet");
 const list = document.getElementById("events");
+const cards = document.getElementById("cards");
 const statusLine = document.getElementById("status");
 
+// What the server showed on this page, in order (for the tests).
+window.partnerPage = { cards: [], answers: [] };
+
+function showCard(card) {
+  window.partnerPage.cards.push(card);
+  if (quiet) return;
+  const item = document.createElement("li");
+  item.className = `card ${card.media}`;
+  item.dataset.interaction = card.interactionId;
+  const title = document.createElement("strong");
+  title.textContent = `${card.media === "call" ? "Call from" : "Chat with"} ${card.who}`;
+  const record = document.createElement("span");
+  record.textContent = ` · ${card.record} · ${card.interactionId}`;
+  const button = document.createElement("button");
+  button.textContent = "Open record";
+  button.addEventListener("click", () => {
+    window.partnerBridge.send({ action: "open-record", interactionId: card.interactionId });
+    button.disabled = true;
+  });
+  const answer = document.createElement("em");
+  answer.className = "answer";
+  item.append(title, record, " ", button, " ", answer);
+  cards.prepend(item);
+}
+
+function showAnswer(answer) {
+  window.partnerPage.answers.push(answer);
+  if (quiet) return;
+  const item = [...cards.children].find((card) => card.dataset.interaction === answer.interactionId);
+  if (item) item.querySelector(".answer").textContent = answer.text;
+}
+
 function show(kind, text) {
+  if (quiet) return;
   const item = document.createElement("li");
   item.className = kind;
   item.textContent = text;
@@ -28,13 +65,19 @@ function note(outcome) {
 window.partnerBridge = connectBridge({
   sdk: partnerSDK,
   app: { appName: "partner-events bridge example", appVersion: "0.1.0", vendor: "partner-events" },
-  queueLimit: Number(params.get("queue")) || QUEUE_LIMIT,
+  buffer: { ...BUFFER_LIMIT, messages: Number(params.get("queue")) || BUFFER_LIMIT.messages },
+  onPageMessage(message) {
+    if (message.kind === "card") showCard(message);
+    else if (message.kind === "answer") showAnswer(message);
+  },
   onEvent(event) {
+    // the page's own messages (the cards' buttons) are not the host's: no report for those
+    if (event.source === "page") return;
     const name = event.message?.message?.eventName ?? event.message?.type;
     switch (event.kind) {
       case "open":
         statusLine.textContent = `connected to ${event.url}`;
-        note({ kind: "note", text: `connected to the server; ${event.queued} queued message(s) delivered in order` });
+        note({ kind: "note", text: `connected to the server (${event.resumed ? "session resumed" : "new session"}); ${event.resent} unacknowledged message(s) resent in order` });
         break;
       case "closed":
         statusLine.textContent = `server away; reconnecting in ${event.reconnectInMs} ms`;
@@ -50,7 +93,7 @@ window.partnerBridge = connectBridge({
         break;
       case "dropped":
         show("dropped", `dropped: ${name} (${event.total} so far)`);
-        report({ outcome: "dropped", detail: `the queue is full: ${name} dropped, ${event.total} dropped so far` });
+        report({ outcome: "dropped", detail: `the buffer is full: ${name} dropped, ${event.total} dropped so far` });
         break;
       case "reply":
         show("reply", `← server: sendEvent ${event.name}`);

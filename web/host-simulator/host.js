@@ -15,7 +15,8 @@
 //   each message's report (up to 2 s) before it posts the next, so the log reads in order.
 //
 // URL parameters: partner (the partner page's URL), messages (a JSON-lines URL), delay (ms between
-// messages), autoplay=0 (wait for the Play button). Tests read window.hostSimulator.
+// messages), autoplay=0 (wait for the Play button), log=0 (do not render the log). Tests read
+// window.hostSimulator.
 
 const params = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
@@ -51,14 +52,26 @@ let messagesText = null;
 let playing = false;
 let expectTraces = false;
 let traceArrived = () => {};
+let scrollPending = false;
+// log=0 keeps the log in window.hostSimulator only: for runs of thousands of messages
+const showLog = params.get("log") !== "0";
 
 function log(kind, text, data) {
   simulator.log.push({ kind, text, data });
+  if (!showLog) return;
   const item = document.createElement("li");
   item.className = kind;
   item.textContent = text;
   logList.append(item);
-  item.scrollIntoView({ block: "nearest" });
+  // one scroll per frame: scrolling each line into view forces a layout per message, which made
+  // thousands of messages quadratic
+  if (!scrollPending) {
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      logList.lastElementChild?.scrollIntoView({ block: "nearest" });
+    });
+  }
 }
 
 function status(text) {

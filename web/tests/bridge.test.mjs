@@ -1,7 +1,8 @@
 // End to end in headless Chromium with the bridge: the host simulator plays the sample messages
-// into the bridge partner page (the real partner SDK), the page forwards them over a WebSocket to
-// partner-bridge, Rust handlers take them, and the replies come back through the page's SDK to
-// the host. Killing and restarting the server mid-stream loses nothing within the queue bound.
+// into the bridge partner page (the real partner SDK), the page forwards them over the
+// acknowledged protocol to partner-bridge, Rust handlers take them, and the replies come back
+// through the page's SDK to the host. The server pops cards on its own page, and their buttons
+// reach it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -12,12 +13,12 @@ const samples = readFileSync(new URL("../../examples/sample-messages.jsonl", imp
   .trim()
   .split("\n");
 const rustType = (name) => name.split("-").map((part) => part[0].toUpperCase() + part.slice(1)).join("");
-const chatInit = (id) => ({
+export const chatInit = (id) => ({
   type: "event",
   schemaVersion: "1.0.0",
   message: { eventName: "aw-chat-init-v1", value: { interactionId: id, messages: [], schemaVersion: "1.0.0" } },
 });
-const replyIds = (requests) =>
+export const replyIds = (requests) =>
   requests.filter((r) => r.message?.action === "sendEvent").map((r) => r.message.value.data.interactionId);
 
 let browser;
@@ -37,8 +38,9 @@ async function open(server, query = "") {
 }
 
 const connected = (s) => s.notes.some((note) => note.text.startsWith("connected to the server"));
+const partnerFrame = (page) => page.frames().find((frame) => frame.url().includes("/partner/"));
 
-test("the sample messages reach the Rust handlers typed, and the reply reaches the host as the SDK posts it", async () => {
+test("the sample messages reach the Rust handlers typed, the reply reaches the host as the SDK posts it, and the server pops cards on its page", async () => {
   const server = await startBridge();
   try {
     const { page, errors } = await open(server);
@@ -67,8 +69,6 @@ test("the sample messages reach the Rust handlers typed, and the reply reaches t
     await until(page, "the server's error frame in the host's log", (s) =>
       s.notes.some((n) => n.kind === "error" && n.text.startsWith("server: `aw-chat-message-sent-v1` 1.0.0 payload refused")));
     const sim = await page.evaluate(() => ({ ...window.hostSimulator, log: undefined }));
-    // each message was forwarded, or queued until the socket opened (playback starts when the SDK
-    // initialises, which can be before the socket is open); none was dropped
     assert.equal(sim.traces.length, posted.length);
     assert.deepEqual(sim.traces.filter((t) => !["forwarded", "queued"].includes(t.outcome)), []);
     const sent = sim.requests.filter((r) => r.message?.action === "sendEvent");
@@ -77,6 +77,21 @@ test("the sample messages reach the Rust handlers typed, and the reply reaches t
       JSON.stringify(sent[0]),
       '{"type":"request","message":{"action":"sendEvent","namespace":"system","value":{"name":"aw-chat-message-received-v1","data":{"interactionId":"int-7","message":"Hello from the Rust server: I read 2 message(s) of this chat.","schemaVersion":"1.0.0"}}}}',
     );
+
+    // the screen pop: a card for the call offered and one for the chat, on the partner's page
+    const partner = partnerFrame(page);
+    await partner.waitForFunction(() => window.partnerPage.cards.length === 2);
+    const cards = await partner.evaluate(() => window.partnerPage.cards);
+    const popped = posted.flatMap((m) => m.message?.eventName === "aw-chat-init-v1" ? [["chat", m.message.value.interactionId]]
+      : m.message?.eventName === "mashell-voice-phone-offered-cc-event-v1" ? [["call", m.message.value.eventId]] : []);
+    assert.deepEqual(cards.map((c) => [c.media, c.interactionId]), popped);
+    const call = popped.find(([media]) => media === "call")[1];
+    assert.ok(cards.every((card) => card.record.startsWith(`CRM: ${card.who},`)), JSON.stringify(cards));
+    // its button reaches the server, which answers on the page
+    await partner.click(`li.card[data-interaction="${call}"] button`);
+    await partner.waitForFunction(() => window.partnerPage.answers.length === 1);
+    assert.equal(await partner.textContent(`li.card[data-interaction="${call}"] .answer`), `opened the record of ${call}`);
+    await waitFor("the server's line for the button", () => server.lines.some((line) => line.includes(`⇠ page: open-record on ${call} (delivery `)));
     assert.deepEqual(errors, []);
     await page.close();
   } finally {
@@ -84,37 +99,7 @@ test("the sample messages reach the Rust handlers typed, and the reply reaches t
   }
 });
 
-test("killing and restarting the server mid-stream loses nothing within the queue bound", async () => {
-  let server = await startBridge();
-  const port = server.port;
-  try {
-    const { page, errors } = await open(server, "&autoplay=0");
-    await until(page, "the page connected to the server", connected);
-    for (let i = 0; i < 40; i++) await page.evaluate((m) => window.hostSimulator.post(m), chatInit(`k-${i}`));
-    await until(page, "40 replies", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length === 40);
-
-    await server.kill();
-    await until(page, "the page saw the server go", (s) => s.notes.some((n) => n.text.startsWith("the server connection closed")));
-    for (let i = 40; i < 100; i++) await page.evaluate((m) => window.hostSimulator.post(m), chatInit(`k-${i}`));
-    await until(page, "60 messages queued", (s) => s.traces.filter((t) => t.outcome === "queued").length === 60);
-
-    server = await startBridge(port);
-    await until(page, "100 replies", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length === 100, undefined, 30_000);
-    await until(page, "the page's note of the queue delivered", (s) =>
-      s.notes.some((n) => n.text === "connected to the server; 60 queued message(s) delivered in order"));
-    const sim = await page.evaluate(() => ({ requests: window.hostSimulator.requests }));
-    assert.deepEqual(replyIds(sim.requests), Array.from({ length: 100 }, (_, i) => `k-${i}`));
-    // the restarted server handled exactly the queued messages, once each
-    await waitFor("60 lines from the new server", () => server.handled().length >= 60);
-    assert.equal(server.handled().length, 60);
-    assert.deepEqual(errors, []);
-    await page.close();
-  } finally {
-    await server.kill();
-  }
-});
-
-test("past the queue bound the page drops the newest messages and says how many", async () => {
+test("past the buffer bound the page keeps nothing more and says how many it dropped", async () => {
   let server = await startBridge();
   const port = server.port;
   try {
@@ -128,7 +113,7 @@ test("past the queue bound the page drops the newest messages and says how many"
     assert.deepEqual(traces.map((t) => t.outcome), ["queued", "queued", "queued", "queued", "queued", "dropped", "dropped", "dropped"]);
     assert.match(traces[7].detail, /3 dropped so far$/);
     const shown = await page.locator("#log li").allTextContents();
-    assert.ok(shown.some((line) => line.includes("the queue is full: aw-chat-init-v1 dropped, 3 dropped so far")));
+    assert.ok(shown.some((line) => line.includes("the buffer is full: aw-chat-init-v1 dropped, 3 dropped so far")));
 
     server = await startBridge(port);
     await until(page, "5 replies", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length === 5, undefined, 30_000);

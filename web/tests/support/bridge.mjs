@@ -13,6 +13,8 @@ export async function startBridge(port = 0) {
   });
   const lines = [];
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  // "close": the process exited and its output has been read to the end
+  const closed = new Promise((resolve) => child.once("close", resolve));
   const listening = new Promise((resolve, reject) => {
     child.once("error", reject);
     exited.then((code) => reject(new Error(`partner-bridge exited (${code}) before listening`)));
@@ -34,6 +36,16 @@ export async function startBridge(port = 0) {
     async kill() {
       child.kill("SIGKILL");
       await exited;
+    },
+    /** Stops the process as a deploy does (SIGTERM): it drains, then exits; resolves to the drain's
+     * milliseconds, as it printed them. */
+    async terminate() {
+      child.kill("SIGTERM");
+      const code = await closed;
+      if (code !== 0) throw new Error(`partner-bridge exited with ${code} after SIGTERM`);
+      const drained = lines.map((line) => line.match(/^partner-bridge drained (\d+) connection\(s\) in (\d+) ms/)).find(Boolean);
+      if (!drained) throw new Error(`partner-bridge did not report its drain:\n${lines.slice(-5).join("\n")}`);
+      return { connections: Number(drained[1]), ms: Number(drained[2]) };
     },
   };
 }
