@@ -29,12 +29,16 @@
 //! }
 //!
 //! # async fn serve() -> std::io::Result<()> {
+//! use axum::serve::ListenerExt;
 //! let app = axum::Router::new().merge(
 //!     partner_events_bridge::Bridge::new(|session| Assistant { session })
 //!         .allow_origin("https://partner.example.com")
 //!         .into_router(),
 //! );
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! // small frames at once: without TCP_NODELAY a reply can wait 40 ms for a delayed ACK
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000")
+//!     .await?
+//!     .tap_io(|stream| drop(stream.set_nodelay(true)));
 //! axum::serve(listener, app).await
 //! # }
 //! ```

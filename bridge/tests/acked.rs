@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1};
 use partner_events::{DeliveryId, EventContext};
-use partner_events_bridge::{Bridge, Drain, PageHandler, PageSender, Session};
+use partner_events_bridge::{Bridge, BridgeStats, Drain, PageHandler, PageSender, Session};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -63,6 +63,7 @@ struct Server {
     address: SocketAddr,
     made: Arc<AtomicUsize>,
     drain: Drain,
+    stats: BridgeStats,
 }
 
 async fn serve() -> Server {
@@ -79,6 +80,7 @@ async fn serve() -> Server {
     })
     .page_messages()
     .drain(drain.clone());
+    let stats = bridge.stats();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let stop = drain.clone();
@@ -92,6 +94,7 @@ async fn serve() -> Server {
         address,
         made,
         drain,
+        stats,
     }
 }
 

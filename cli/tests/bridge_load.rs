@@ -73,6 +73,26 @@ fn partner_bridge_refuses_bad_arguments() {
             "error: --threads `0` is not a number above 0",
         ),
         (&["--colour"][..], "error: unknown argument `--colour`"),
+        (
+            &["--bind", "localhost:80"][..],
+            "error: --bind `localhost:80` is not an IP address (such as 127.0.0.1 or 0.0.0.0)",
+        ),
+        (
+            &["--allow-origin", "partner.example.com"][..],
+            "error: --allow-origin `partner.example.com` is not an origin: give scheme://host[:port], such as https://partner.example.com",
+        ),
+        (
+            &["--allow-origin", "https://partner.example.com:99999"][..],
+            "error: --allow-origin `https://partner.example.com:99999` is not an origin",
+        ),
+        (
+            &["--allow-origin", "https://partner.example.com/app"][..],
+            "error: --allow-origin `https://partner.example.com/app` is not an origin",
+        ),
+        (
+            &["--drain-timeout-secs", "soon"][..],
+            "error: --drain-timeout-secs `soon` is not a number of seconds",
+        ),
     ] {
         let output = Command::new(bridge).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -300,7 +300,8 @@ async fn open(url: &str, origin: &str, index: usize, acked: bool) -> Result<Sock
             "partner-events.v1".parse().map_err(|_| "?")?,
         );
     }
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+    // as browsers do: no Nagle delay on WebSocket connections
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
         .await
         .map_err(|error| error.to_string())?;
     if acked {

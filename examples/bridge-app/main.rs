@@ -31,6 +31,7 @@ use std::time::Duration;
 
 use axum::response::Redirect;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use partner_events_bridge::{Bridge, Drain};
 use tower_http::services::ServeDir;
 
@@ -220,6 +221,11 @@ async fn serve(options: Options) -> ExitCode {
     tokio::spawn(async move {
         stop_signal().await;
         stop.start();
+    });
+    // Small frames go out at once: with Nagle's algorithm, a reply written while the page's
+    // acknowledgement of the previous one is in flight waits for the peer's delayed ACK (40 ms).
+    let listener = listener.tap_io(|stream| {
+        let _ = stream.set_nodelay(true);
     });
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(drain.started())
