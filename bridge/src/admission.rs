@@ -1,12 +1,96 @@
-//! Who may open a session: the page's origin, and the partner's token check.
+//! Who may open a session: the page's origin, the partner's token check, and how many: a cap on
+//! concurrent sessions and on handshakes per second from one address.
 //!
 //! Browsers send an `Origin` header with every WebSocket handshake and let any page open a socket
 //! to any server, so the origin is what keeps another site's page from talking to the bridge as
 //! the agent. A handshake without one is not from a browser page and is refused too; a non-browser
 //! client states the origin it speaks for.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::HeaderMap;
+
+/// A cap on sessions open at once: a place is taken at the handshake and given back when the
+/// connection ends (or the upgrade never happens: the place is a guard).
+#[derive(Debug, Default)]
+pub(crate) struct SessionCap {
+    open: Arc<AtomicUsize>,
+    max: Option<usize>,
+}
+
+/// One place under the cap.
+pub(crate) struct Place(Option<Arc<AtomicUsize>>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Some(open) = &self.0 {
+            open.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+impl SessionCap {
+    pub(crate) fn new(max: Option<usize>) -> Self {
+        SessionCap {
+            open: Arc::default(),
+            max,
+        }
+    }
+
+    /// A place, or `Err(max)` when every place is taken.
+    pub(crate) fn take(&self) -> Result<Place, usize> {
+        let Some(max) = self.max else {
+            return Ok(Place(None));
+        };
+        if self.open.fetch_add(1, Ordering::AcqRel) >= max {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+            return Err(max);
+        }
+        Ok(Place(Some(Arc::clone(&self.open))))
+    }
+}
+
+/// At most `per_second` handshakes from one address in any one-second window.
+#[derive(Debug)]
+pub(crate) struct HandshakeRate {
+    per_second: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+/// Addresses remembered at most; past it, windows that have ended are forgotten.
+const REMEMBERED_ADDRESSES: usize = 10_000;
+
+impl HandshakeRate {
+    pub(crate) fn new(per_second: u32) -> Self {
+        HandshakeRate {
+            per_second,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `address` may open another handshake now.
+    pub(crate) fn allow(&self, address: IpAddr, now: Instant) -> bool {
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() >= REMEMBERED_ADDRESSES {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(1));
+        }
+        let (start, count) = windows.entry(address).or_insert((now, 0));
+        if now.duration_since(*start) >= Duration::from_secs(1) {
+            *start = now;
+            *count = 0;
+        }
+        *count += 1;
+        *count <= self.per_second
+    }
+}
 
 /// The origins a bridge accepts.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +147,31 @@ fn normalise(origin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_cap_gives_places_back() {
+        let cap = SessionCap::new(Some(2));
+        let first = cap.take().unwrap();
+        let _second = cap.take().unwrap();
+        assert_eq!(cap.take().err(), Some(2));
+        drop(first);
+        assert!(cap.take().is_ok());
+        assert!(SessionCap::new(None).take().is_ok());
+    }
+
+    #[test]
+    fn handshakes_per_second_are_counted_per_address_and_window() {
+        let rate = HandshakeRate::new(3);
+        let now = Instant::now();
+        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        assert!((0..3).all(|_| rate.allow(a, now)));
+        assert!(!rate.allow(a, now));
+        assert!(rate.allow(b, now), "another address has its own window");
+        assert!(
+            rate.allow(a, now + Duration::from_millis(1001)),
+            "a new window"
+        );
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -82,6 +82,27 @@ impl Drain {
         }
     }
 
+    /// A `GET` route for a load balancer's liveness check: 200 `ok` while the process serves.
+    pub fn liveness<S: Clone + Send + Sync + 'static>() -> axum::routing::MethodRouter<S> {
+        axum::routing::get(|| async { "ok" })
+    }
+
+    /// A `GET` route for a load balancer's readiness check: 200 `ready`, and 503 `draining` from
+    /// the moment the drain starts, so the balancer sends new sessions elsewhere first.
+    pub fn readiness<S: Clone + Send + Sync + 'static>(&self) -> axum::routing::MethodRouter<S> {
+        let drain = self.clone();
+        axum::routing::get(move || {
+            let draining = drain.is_draining();
+            async move {
+                if draining {
+                    (axum::http::StatusCode::SERVICE_UNAVAILABLE, "draining")
+                } else {
+                    (axum::http::StatusCode::OK, "ready")
+                }
+            }
+        })
+    }
+
     pub(crate) fn token(&self) -> &CancellationToken {
         &self.started
     }

@@ -96,7 +96,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Query, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -107,11 +107,11 @@ pub use drain::{Drain, DrainReport};
 pub use page::PageHandler;
 pub use partner_events::SendError;
 pub use session::{PageSender, Session};
-pub use stats::{BridgeStats, StatsSnapshot};
+pub use stats::{BridgeMetrics, BridgeStats, StatsSnapshot};
 
 use crate::outbox::Limits;
 use crate::registry::Registry;
-use crate::stats::Counters;
+use crate::stats::{Counters, Refused};
 
 /// The page side: an ES module that connects the partner SDK to the bridge with the acknowledged
 /// protocol. The router serves it at `/partner-events-bridge.js`; its header documents
@@ -160,6 +160,8 @@ pub(crate) struct Shared<H: Handler, F> {
     pub(crate) counters: Arc<Counters>,
     pub(crate) authorize: Option<Box<TokenCheck>>,
     origins: admission::Origins,
+    session_cap: admission::SessionCap,
+    handshake_rate: Option<admission::HandshakeRate>,
     pub(crate) next_session: AtomicU64,
 }
 
@@ -187,6 +189,8 @@ where
                 counters: Arc::default(),
                 authorize: None,
                 origins: admission::Origins::default(),
+                session_cap: admission::SessionCap::default(),
+                handshake_rate: None,
                 next_session: AtomicU64::new(1),
             },
             path: "/events".into(),
@@ -250,15 +254,39 @@ where
         self
     }
 
+    /// Refuse a handshake with 503 while `sessions` WebSocket sessions are open (default: no
+    /// cap). Sessions already open are not disturbed.
+    pub fn max_sessions(mut self, sessions: usize) -> Self {
+        self.shared.session_cap = admission::SessionCap::new(Some(sessions));
+        self
+    }
+
+    /// Refuse a handshake with 429 when its address has opened `handshakes` in the last second
+    /// (default: no limit). The address is the TCP peer's, so serve the router with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`; without it the limit is not applied.
+    /// Behind a proxy that address is the proxy's: limit there, or leave this off.
+    pub fn max_handshakes_per_second(mut self, handshakes: u32) -> Self {
+        self.shared.handshake_rate = Some(admission::HandshakeRate::new(handshakes));
+        self
+    }
+
     /// Drain with this switch (see [`Drain`]); keep a clone to start it.
     pub fn drain(mut self, drain: Drain) -> Self {
         self.shared.drain = drain;
         self
     }
 
-    /// The bridge's counters, live.
+    /// The bridge's counters, live, read in Rust.
     pub fn stats(&self) -> BridgeStats {
         BridgeStats {
+            counters: Arc::clone(&self.shared.counters),
+        }
+    }
+
+    /// The bridge's metrics, for Prometheus: serve [`BridgeMetrics::render`] on a path of your
+    /// choice (`/metrics`).
+    pub fn metrics(&self) -> BridgeMetrics {
+        BridgeMetrics {
             counters: Arc::clone(&self.shared.counters),
         }
     }
@@ -297,6 +325,7 @@ where
 
 async fn upgrade<H, F>(
     State(shared): State<Arc<Shared<H, F>>>,
+    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     Query(handshake): Query<Handshake>,
     upgrade: WebSocketUpgrade,
@@ -306,13 +335,36 @@ where
     F: Fn(Session) -> H + Send + Sync + 'static,
 {
     if shared.drain.is_draining() {
+        shared.counters.refused(Refused::draining);
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             "the server is restarting; reconnect",
         )
             .into_response();
     }
+    if let (Some(rate), Some(axum::Extension(ConnectInfo(peer)))) = (&shared.handshake_rate, peer) {
+        if !rate.allow(peer.ip(), std::time::Instant::now()) {
+            shared.counters.refused(Refused::rate);
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many handshakes from this address; retry in a second",
+            )
+                .into_response();
+        }
+    }
+    let place = match shared.session_cap.take() {
+        Ok(place) => place,
+        Err(max) => {
+            shared.counters.refused(Refused::session_cap);
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the server holds its most sessions ({max}); retry later"),
+            )
+                .into_response();
+        }
+    };
     if let Err(why) = shared.origins.check(&headers) {
+        shared.counters.refused(Refused::origin);
         return (StatusCode::FORBIDDEN, why).into_response();
     }
     let upgrade = upgrade.protocols([wire::ACKED_PROTOCOL]);
@@ -321,6 +373,7 @@ where
         // the plain wire checks the token at the handshake; the acknowledged protocol, at hello
         if let Some(check) = &shared.authorize {
             if !check(handshake.token.clone()).await {
+                shared.counters.refused(Refused::token);
                 return (StatusCode::UNAUTHORIZED, "the session's token was refused")
                     .into_response();
             }
@@ -335,16 +388,15 @@ where
         .write_buffer_size(SOCKET_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             drain.track(async move {
+                let _place = place;
                 let counters = Arc::clone(&shared.counters);
-                Counters::add(&counters.connections_open, 1);
+                counters.connections_open.inc();
                 if acked {
                     connection::run_acked(socket, shared, handshake.token).await;
                 } else {
                     connection::run_plain(socket, shared, handshake.token).await;
                 }
-                counters
-                    .connections_open
-                    .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                counters.connections_open.dec();
             })
         })
 }

@@ -18,6 +18,7 @@ use axum::extract::ws::Utf8Bytes;
 use partner_events::SendError;
 use tokio::sync::{mpsc, Notify};
 
+use crate::stats::Counters;
 use crate::wire::acked;
 
 /// The bounds of one session's outgoing stream.
@@ -113,6 +114,7 @@ pub(crate) struct Outbox {
     protocol: Protocol,
     limits: Limits,
     state: Mutex<State>,
+    counters: Arc<Counters>,
 }
 
 #[derive(Default)]
@@ -127,11 +129,12 @@ struct State {
 }
 
 impl Outbox {
-    pub(crate) fn new(protocol: Protocol, limits: Limits) -> Self {
+    pub(crate) fn new(protocol: Protocol, limits: Limits, counters: Arc<Counters>) -> Self {
         Outbox {
             protocol,
             limits,
             state: Mutex::new(State::default()),
+            counters,
         }
     }
 
@@ -144,7 +147,19 @@ impl Outbox {
     }
 
     /// A handler's event for `sendEvent`.
-    pub(crate) fn post_event(&self, name: &str, data: &serde_json::Value) -> Result<(), SendError> {
+    pub(crate) fn post_event(
+        &self,
+        name: &'static str,
+        data: &serde_json::Value,
+    ) -> Result<(), SendError> {
+        let posted = self.post_event_frame(name, data);
+        if posted.is_ok() {
+            self.counters.reply(name);
+        }
+        posted
+    }
+
+    fn post_event_frame(&self, name: &str, data: &serde_json::Value) -> Result<(), SendError> {
         match self.protocol {
             Protocol::Plain => {
                 let frame = crate::wire::ServerFrame::SendEvent {
@@ -311,7 +326,7 @@ mod tests {
 
     #[tokio::test]
     async fn frames_are_numbered_named_after_their_delivery_and_kept_until_acknowledged() {
-        let outbox = Outbox::new(Protocol::Acked, Limits::default());
+        let outbox = Outbox::new(Protocol::Acked, Limits::default(), Arc::default());
         let (pipe, mut receiver) = Pipe::new();
         outbox.attach(pipe.clone(), Some("hi".into()), 0).unwrap();
         outbox.post_page("1").unwrap();
@@ -344,7 +359,7 @@ mod tests {
             unacked_frames: 2,
             ..Limits::default()
         };
-        let outbox = Outbox::new(Protocol::Acked, limits);
+        let outbox = Outbox::new(Protocol::Acked, limits, Arc::default());
         outbox.post_page("1").unwrap();
         outbox.post_page("2").unwrap();
         assert!(matches!(outbox.post_page("3"), Err(SendError::Full)));

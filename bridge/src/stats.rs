@@ -1,35 +1,313 @@
-//! What a bridge counts: sessions, messages and the acknowledged protocol's repairs, for a
-//! partner's metrics and logs.
+//! What a bridge counts, in one place: Prometheus metrics (text format, [`BridgeMetrics::render`])
+//! and the same counters read back in Rust ([`BridgeStats`]).
+//!
+//! Every name starts with `partner_events_`. Label values are bounded: `event` is a catalog event's
+//! wire name (a name the catalog does not know is `unknown`, a message with no event name is
+//! `none`), `outcome`, `status`, `kind` and `reason` come from fixed lists. So a page that sends a
+//! flood of made-up event names adds no label values.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::borrow::Cow;
 use std::sync::Arc;
+use std::time::Duration;
 
-/// A live view of a bridge's counters (cheap to clone; every clone reads the same counters).
-/// Take one with [`Bridge::stats`](crate::Bridge::stats) before `into_router`.
-#[derive(Debug, Clone, Default)]
-pub struct BridgeStats {
-    pub(crate) counters: Arc<Counters>,
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+/// How a message decoded: the CLI's `decode` report words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
+#[allow(non_camel_case_types)]
+pub(crate) enum Outcome {
+    ok,
+    newer_compatible,
+    unknown_event,
+    unknown_version,
+    not_event,
+    invalid,
 }
 
-#[derive(Debug, Default)]
+/// What went wrong, for `partner_events_errors_total{kind}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
+#[allow(non_camel_case_types)]
+pub(crate) enum ErrorKind {
+    /// A frame that broke the acknowledged protocol.
+    protocol,
+    /// A binary frame, or a frame too large, or a broken connection.
+    connection,
+    /// A handler (or its constructor) panicked.
+    handler_panic,
+    /// A page message that is not the partner's type.
+    page_message,
+}
+
+/// Why a handshake was refused, for `partner_events_refused_total{reason}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
+#[allow(non_camel_case_types)]
+pub(crate) enum Refused {
+    origin,
+    token,
+    draining,
+    session_cap,
+    rate,
+    foreign_session,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct EventOutcome {
+    event: Cow<'static, str>,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct EventStatus {
+    event: Cow<'static, str>,
+    status: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct EventLabel {
+    event: Cow<'static, str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct KindLabel {
+    kind: ErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ReasonLabel {
+    reason: Refused,
+}
+
+fn handler_histogram() -> Histogram {
+    // 50 µs to about 3 s
+    Histogram::new(exponential_buckets(0.000_05, 4.0, 9))
+}
+
+/// The counters, shared by every connection of a bridge.
+#[derive(Debug)]
 pub(crate) struct Counters {
-    pub(crate) connections_open: AtomicU64,
-    pub(crate) sessions_started: AtomicU64,
-    pub(crate) sessions_resumed: AtomicU64,
-    pub(crate) messages_handled: AtomicU64,
-    pub(crate) page_messages_handled: AtomicU64,
-    pub(crate) duplicates_ignored: AtomicU64,
-    pub(crate) frames_resent: AtomicU64,
-    pub(crate) drops_reported: AtomicU64,
-    pub(crate) protocol_errors: AtomicU64,
-    pub(crate) handler_panics: AtomicU64,
-    pub(crate) drained_connections: AtomicU64,
+    registry: Registry,
+    pub(crate) connections_open: Gauge,
+    pub(crate) sessions_started: Counter,
+    pub(crate) sessions_resumed: Counter,
+    messages: Family<EventOutcome, Counter>,
+    by_status: Family<EventStatus, Counter>,
+    pub(crate) messages_handled: Counter,
+    pub(crate) page_messages_handled: Counter,
+    handler_seconds: Family<EventLabel, Histogram, fn() -> Histogram>,
+    replies: Family<EventLabel, Counter>,
+    errors: Family<KindLabel, Counter>,
+    refused: Family<ReasonLabel, Counter>,
+    pub(crate) duplicates_ignored: Counter,
+    pub(crate) frames_resent: Counter,
+    pub(crate) drops_reported: Counter,
+    pub(crate) drained_connections: Counter,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("partner_events");
+        let counters = Counters {
+            connections_open: Gauge::default(),
+            sessions_started: Counter::default(),
+            sessions_resumed: Counter::default(),
+            messages: Family::default(),
+            by_status: Family::default(),
+            messages_handled: Counter::default(),
+            page_messages_handled: Counter::default(),
+            handler_seconds: Family::new_with_constructor(handler_histogram),
+            replies: Family::default(),
+            errors: Family::default(),
+            refused: Family::default(),
+            duplicates_ignored: Counter::default(),
+            frames_resent: Counter::default(),
+            drops_reported: Counter::default(),
+            drained_connections: Counter::default(),
+            registry: Registry::default(),
+        };
+        let c = &counters;
+        registry.register(
+            "sessions_open",
+            "WebSocket sessions open now",
+            c.connections_open.clone(),
+        );
+        registry.register(
+            "sessions_started",
+            "Sessions started (a fresh handler made)",
+            c.sessions_started.clone(),
+        );
+        registry.register(
+            "sessions_resumed",
+            "Sessions a reconnecting page got back, handler and all",
+            c.sessions_resumed.clone(),
+        );
+        registry.register(
+            "messages",
+            "SDK messages received, by event and decode outcome",
+            c.messages.clone(),
+        );
+        registry.register("messages_by_status", "Decoded events by their lifecycle status on the decoder's date: a deprecated or sunset event still arriving", c.by_status.clone());
+        registry.register(
+            "messages_handled",
+            "SDK messages handed to a handler",
+            c.messages_handled.clone(),
+        );
+        registry.register(
+            "page_messages_handled",
+            "The page's own messages handed to a handler",
+            c.page_messages_handled.clone(),
+        );
+        registry.register(
+            "handler_duration_seconds",
+            "Time a handler took with a message, by event",
+            c.handler_seconds.clone(),
+        );
+        registry.register(
+            "replies",
+            "Events handlers sent to their page (sendEvent), by event",
+            c.replies.clone(),
+        );
+        registry.register("errors", "Errors, by kind", c.errors.clone());
+        registry.register(
+            "refused",
+            "Handshakes and hellos refused, by reason",
+            c.refused.clone(),
+        );
+        registry.register(
+            "duplicates_ignored",
+            "Page messages received again after they were handled, and not handled again",
+            c.duplicates_ignored.clone(),
+        );
+        registry.register(
+            "resends",
+            "Frames sent to a page again on resume, because it had not applied them",
+            c.frames_resent.clone(),
+        );
+        registry.register(
+            "page_drops",
+            "Messages pages reported they could not keep (their buffer was full)",
+            c.drops_reported.clone(),
+        );
+        registry.register(
+            "drained_connections",
+            "Connections closed by a drain",
+            c.drained_connections.clone(),
+        );
+        Counters {
+            registry,
+            ..counters
+        }
+    }
 }
 
 impl Counters {
-    pub(crate) fn add(counter: &AtomicU64, n: u64) {
-        counter.fetch_add(n, Ordering::Relaxed);
+    pub(crate) fn message(&self, event: Cow<'static, str>, outcome: Outcome) {
+        self.messages
+            .get_or_create(&EventOutcome { event, outcome })
+            .inc();
     }
+
+    pub(crate) fn status(&self, event: &'static str, status: &'static str) {
+        self.by_status
+            .get_or_create(&EventStatus {
+                event: Cow::Borrowed(event),
+                status,
+            })
+            .inc();
+    }
+
+    pub(crate) fn handler_took(&self, event: Cow<'static, str>, took: Duration) {
+        self.handler_seconds
+            .get_or_create(&EventLabel { event })
+            .observe(took.as_secs_f64());
+    }
+
+    pub(crate) fn reply(&self, event: &'static str) {
+        self.replies
+            .get_or_create(&EventLabel {
+                event: Cow::Borrowed(event),
+            })
+            .inc();
+    }
+
+    pub(crate) fn error(&self, kind: ErrorKind) {
+        self.errors.get_or_create(&KindLabel { kind }).inc();
+    }
+
+    pub(crate) fn refused(&self, reason: Refused) {
+        self.refused.get_or_create(&ReasonLabel { reason }).inc();
+    }
+
+    fn error_count(&self, kind: ErrorKind) -> u64 {
+        self.errors.get_or_create(&KindLabel { kind }).get()
+    }
+}
+
+/// A bridge's metrics in the Prometheus text format: take one with
+/// [`Bridge::metrics`](crate::Bridge::metrics) before `into_router`, and serve
+/// [`BridgeMetrics::render`] on the path of your choice.
+///
+/// ```
+/// use partner_events_bridge::{Bridge, BridgeMetrics, Drain};
+/// # struct App;
+/// # #[partner_events::handler]
+/// # impl App { fn fallback(&mut self, _message: partner_events::Unhandled) {} }
+/// let drain = Drain::new();
+/// let bridge = Bridge::new(|_session| App).drain(drain.clone());
+/// let metrics: BridgeMetrics = bridge.metrics();
+/// let app = bridge
+///     .into_router()
+///     .route("/metrics", metrics.route())
+///     .route("/healthz", Drain::liveness())
+///     .route("/readyz", drain.readiness());
+/// # let _: axum::Router = app;
+/// ```
+#[derive(Debug, Clone)]
+pub struct BridgeMetrics {
+    pub(crate) counters: Arc<Counters>,
+}
+
+impl BridgeMetrics {
+    /// A `GET` route that serves [`BridgeMetrics::render`]: `.route("/metrics", metrics.route())`.
+    /// Other methods get 405.
+    pub fn route<S: Clone + Send + Sync + 'static>(&self) -> axum::routing::MethodRouter<S> {
+        let metrics = self.clone();
+        axum::routing::get(move || {
+            let text = metrics.render();
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        BridgeMetrics::CONTENT_TYPE,
+                    )],
+                    text,
+                )
+            }
+        })
+    }
+
+    /// The `Content-Type` of [`BridgeMetrics::render`]'s text.
+    pub const CONTENT_TYPE: &'static str =
+        "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    /// Every metric now, in the OpenMetrics text format, which Prometheus scrapes.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        // writing to a String cannot fail
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.counters.registry);
+        text
+    }
+}
+
+/// A live view of a bridge's counters, read in Rust (cheap to clone; every clone reads the same
+/// counters). Take one with [`Bridge::stats`](crate::Bridge::stats) before `into_router`.
+#[derive(Debug, Clone, Default)]
+pub struct BridgeStats {
+    pub(crate) counters: Arc<Counters>,
 }
 
 /// The counters at one moment.
@@ -64,19 +342,18 @@ impl BridgeStats {
     /// The counters now.
     pub fn snapshot(&self) -> StatsSnapshot {
         let c = &self.counters;
-        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         StatsSnapshot {
-            connections_open: get(&c.connections_open),
-            sessions_started: get(&c.sessions_started),
-            sessions_resumed: get(&c.sessions_resumed),
-            messages_handled: get(&c.messages_handled),
-            page_messages_handled: get(&c.page_messages_handled),
-            duplicates_ignored: get(&c.duplicates_ignored),
-            frames_resent: get(&c.frames_resent),
-            drops_reported: get(&c.drops_reported),
-            protocol_errors: get(&c.protocol_errors),
-            handler_panics: get(&c.handler_panics),
-            drained_connections: get(&c.drained_connections),
+            connections_open: c.connections_open.get().max(0) as u64,
+            sessions_started: c.sessions_started.get(),
+            sessions_resumed: c.sessions_resumed.get(),
+            messages_handled: c.messages_handled.get(),
+            page_messages_handled: c.page_messages_handled.get(),
+            duplicates_ignored: c.duplicates_ignored.get(),
+            frames_resent: c.frames_resent.get(),
+            drops_reported: c.drops_reported.get(),
+            protocol_errors: c.error_count(ErrorKind::protocol),
+            handler_panics: c.error_count(ErrorKind::handler_panic),
+            drained_connections: c.drained_connections.get(),
         }
     }
 }

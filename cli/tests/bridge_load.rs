@@ -90,6 +90,14 @@ fn partner_bridge_refuses_bad_arguments() {
             "error: --allow-origin `https://partner.example.com/app` is not an origin",
         ),
         (
+            &["--max-sessions", "0"][..],
+            "error: --max-sessions `0` is not a number above 0",
+        ),
+        (
+            &["--log-format", "xml"][..],
+            "error: --log-format `xml` is not text or json",
+        ),
+        (
             &["--drain-timeout-secs", "soon"][..],
             "error: --drain-timeout-secs `soon` is not a number of seconds",
         ),

@@ -116,10 +116,18 @@ async fn main() -> ExitCode {
     let mut server = None;
     let started = match (&options.server, &options.node_peer, &options.url) {
         (Some(path), _, _) => {
-            let mut args = vec!["--port", "0", "--no-pages", "--quiet"]
-                .into_iter()
-                .map(str::to_owned)
-                .collect::<Vec<_>>();
+            // all sessions come from one address here: no per-address handshake limit
+            let mut args = vec![
+                "--port",
+                "0",
+                "--no-pages",
+                "--quiet",
+                "--max-handshakes-per-second",
+                "0",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
             if let Some(threads) = options.server_threads {
                 args.extend(["--threads".to_owned(), threads.to_string()]);
             }

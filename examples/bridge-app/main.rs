@@ -16,7 +16,14 @@
 //! 127.0.0.1), `--allow-origin ORIGIN` (repeat it; default: the pages' own origins),
 //! `--no-pages` (only `/events`), `--no-build` (serve `target/web` as it is), `--quiet` (print no
 //! line per message), `--threads N` (the runtime's worker threads; 1 runs everything on one
-//! thread), `--drain-timeout-secs N` (default 10).
+//! thread), `--drain-timeout-secs N` (default 10), `--max-sessions N` (default 10,000),
+//! `--max-handshakes-per-second N` (per client address, default 20; 0 turns it off),
+//! `--log-format text|json` (default text).
+//!
+//! Beside the pages and `/events` it serves `/metrics` (Prometheus text), `/healthz` (liveness)
+//! and `/readyz` (readiness: 503 once a drain starts). Logs go to standard error through
+//! `tracing-subscriber`, filtered by `RUST_LOG` (default `info`); standard output keeps one
+//! readable line per message for a person watching the demo.
 //!
 //! On SIGTERM or Ctrl-C it drains: no new sessions, each connection finishes the message in hand,
 //! acknowledges it and closes with 1012 (the page reconnects at once, to the next process), then
@@ -35,9 +42,12 @@ use axum::serve::ListenerExt;
 use partner_events_bridge::{Bridge, Drain};
 use tower_http::services::ServeDir;
 
-const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N]";
+const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N] [--max-sessions N] [--max-handshakes-per-second N] [--log-format text|json]";
 
 struct Options {
+    max_sessions: usize,
+    handshakes_per_second: u32,
+    json_logs: bool,
     port: u16,
     bind: IpAddr,
     origins: Vec<String>,
@@ -51,6 +61,9 @@ struct Options {
 impl Options {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut options = Options {
+            max_sessions: 10_000,
+            handshakes_per_second: 20,
+            json_logs: false,
             port: 8080,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             origins: Vec::new(),
@@ -86,6 +99,31 @@ impl Options {
                         format!("--drain-timeout-secs `{value}` is not a number of seconds")
                     })?;
                     options.drain_timeout = Duration::from_secs(seconds);
+                }
+                "--max-sessions" => {
+                    let value = args.next().ok_or("--max-sessions takes a number")?;
+                    options.max_sessions = match value.parse() {
+                        Ok(n) if n > 0 => n,
+                        _ => {
+                            return Err(format!("--max-sessions `{value}` is not a number above 0"))
+                        }
+                    };
+                }
+                "--max-handshakes-per-second" => {
+                    let value = args
+                        .next()
+                        .ok_or("--max-handshakes-per-second takes a number")?;
+                    options.handshakes_per_second = value.parse().map_err(|_| {
+                        format!("--max-handshakes-per-second `{value}` is not a number (0 turns the limit off)")
+                    })?;
+                }
+                "--log-format" => {
+                    let value = args.next().ok_or("--log-format takes text or json")?;
+                    options.json_logs = match value.as_str() {
+                        "text" => false,
+                        "json" => true,
+                        _ => return Err(format!("--log-format `{value}` is not text or json")),
+                    };
                 }
                 "--threads" => {
                     let value = args.next().ok_or("--threads takes a number")?;
@@ -142,6 +180,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    logs(options.json_logs);
     if options.pages && options.build {
         if let Err(message) = pages::build() {
             eprintln!("error: {message}");
@@ -189,7 +228,12 @@ async fn serve(options: Options) -> ExitCode {
         app::AgentAssist::new(session.id(), session.sender(), session.page_sender(), quiet)
     })
     .page_messages()
+    .max_sessions(options.max_sessions)
     .drain(drain.clone());
+    if options.handshakes_per_second > 0 {
+        bridge = bridge.max_handshakes_per_second(options.handshakes_per_second);
+    }
+    let metrics = bridge.metrics();
     let origins = if options.origins.is_empty() {
         vec![
             format!("http://localhost:{port}"),
@@ -201,7 +245,11 @@ async fn serve(options: Options) -> ExitCode {
     for origin in &origins {
         bridge = bridge.allow_origin(origin);
     }
-    let mut router = bridge.into_router();
+    let mut router = bridge
+        .into_router()
+        .route("/metrics", metrics.route())
+        .route("/healthz", Drain::liveness())
+        .route("/readyz", drain.readiness());
     if options.pages {
         router = router
             .route("/", get(|| async { Redirect::to("/host/") }))
@@ -217,24 +265,41 @@ async fn serve(options: Options) -> ExitCode {
             "open http://localhost:{port}/host/ : the host simulator plays the sample messages into the partner page, which forwards them here; each line below is one message handled in Rust"
         );
     }
+    // On the signal: readiness turns to 503 and new sessions are refused while the open ones
+    // finish, acknowledge and close; the listener stays up until then (a load balancer's checks
+    // see the 503), then stops.
+    let (drained, drained_rx) = tokio::sync::oneshot::channel();
     let stop = drain.clone();
+    let timeout = options.drain_timeout;
     tokio::spawn(async move {
         stop_signal().await;
-        stop.start();
+        tracing::info!("stop signal: draining");
+        let report = stop.finish(timeout).await;
+        let _ = drained.send(report);
     });
     // Small frames go out at once: with Nagle's algorithm, a reply written while the page's
     // acknowledgement of the previous one is in flight waits for the peer's delayed ACK (40 ms).
     let listener = listener.tap_io(|stream| {
         let _ = stream.set_nodelay(true);
     });
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(drain.started())
-        .await;
+    let (report_tx, report_rx) = tokio::sync::oneshot::channel();
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        if let Ok(report) = drained_rx.await {
+            let _ = report_tx.send(report);
+        }
+    })
+    .await;
     if let Err(error) = served {
         eprintln!("error: the server stopped: {error}");
         return ExitCode::FAILURE;
     }
-    let report = drain.finish(options.drain_timeout).await;
+    let Ok(report) = report_rx.await else {
+        return ExitCode::SUCCESS;
+    };
     println!(
         "partner-bridge drained {} connection(s) in {} ms{}",
         report.connections,
@@ -246,6 +311,22 @@ async fn serve(options: Options) -> ExitCode {
         }
     );
     ExitCode::SUCCESS
+}
+
+/// Logs to standard error, filtered by `RUST_LOG` (default `info`), as text or JSON lines.
+fn logs(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    // a second subscriber cannot be set; there is none before this
+    let _ = if json {
+        logs.json().try_init()
+    } else {
+        logs.try_init()
+    };
 }
 
 /// SIGTERM (a deploy, a process manager) or Ctrl-C.

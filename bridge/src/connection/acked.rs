@@ -11,12 +11,13 @@ use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::SplitStream;
 use futures_util::{FutureExt, StreamExt};
 use partner_events::{DeliveryId, Handler, Message as SdkMessage};
+use tracing::Instrument;
 
 use super::{log_unhandled, panic_text, panicked, route, spawn_writer};
 use crate::outbox::{Outbox, Pipe, Protocol, DELIVERY};
 use crate::registry::{check_page_session, Attached, Refusal};
 use crate::session::Session;
-use crate::stats::Counters;
+use crate::stats::{ErrorKind, Refused};
 use crate::wire::{acked, close, PageFrame};
 use crate::Shared;
 
@@ -62,15 +63,22 @@ pub(crate) async fn run<H, F>(
 
     match hello(&mut stream, &shared, url_token).await {
         Err((message, code)) => {
-            Counters::add(&shared.counters.protocol_errors, 1);
+            if code == close::UNAUTHORIZED {
+                shared.counters.refused(Refused::token);
+            } else {
+                shared.counters.error(ErrorKind::protocol);
+            }
             refuse(&message, code);
         }
         Ok(hello) => match attach(&shared, &hello).await {
             Err(message) => refuse(&message, close::PROTOCOL),
-            Ok(Err(Refusal::Foreign)) => refuse(
+            Ok(Err(Refusal::Foreign)) => {
+                shared.counters.refused(Refused::foreign_session);
+                refuse(
                 "this session id belongs to another page (the key or the token does not match): start a new session id",
                 close::FOREIGN_SESSION,
-            ),
+                )
+            }
             Ok(Err(Refusal::Busy)) => refuse(
                 "this session's previous connection is still busy; reconnect shortly",
                 close::TAKEN_OVER,
@@ -82,8 +90,9 @@ pub(crate) async fn run<H, F>(
                     page_session = %attached.slot.page_session,
                     has_token = attached.slot.session.token().is_some(),
                 );
-                let _entered = span.enter();
-                serve(&mut stream, &shared, &pipe, attached, &hello).await;
+                serve(&mut stream, &shared, &pipe, attached, &hello)
+                    .instrument(span)
+                    .await;
             }
         },
     }
@@ -164,7 +173,11 @@ where
             hello.key.as_deref(),
             hello.token.as_deref(),
             |page_session| {
-                let outbox = Arc::new(Outbox::new(Protocol::Acked, shared.limits));
+                let outbox = Arc::new(Outbox::new(
+                    Protocol::Acked,
+                    shared.limits,
+                    Arc::clone(&shared.counters),
+                ));
                 let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
                 let session = Session::new(
                     id,
@@ -177,13 +190,16 @@ where
                 }));
                 match made {
                     Ok(handler) => {
-                        Counters::add(&shared.counters.sessions_started, 1);
+                        shared.counters.sessions_started.inc();
                         Ok((session, outbox, handler))
                     }
-                    Err(panic) => Err(format!(
-                        "the session could not start: its handler's constructor panicked ({})",
-                        panic_text(&*panic)
-                    )),
+                    Err(panic) => {
+                        shared.counters.error(ErrorKind::handler_panic);
+                        Err(format!(
+                            "the session could not start: its handler's constructor panicked ({})",
+                            panic_text(&*panic)
+                        ))
+                    }
                 }
             },
         )
@@ -213,7 +229,7 @@ async fn serve<H, F>(
 
     // A fresh session starts where the page says it has been acknowledged; a resumed one knows.
     let received = if resumed {
-        Counters::add(&counters.sessions_resumed, 1);
+        counters.sessions_resumed.inc();
         hello.received
     } else {
         core.handled = hello.acked;
@@ -221,19 +237,19 @@ async fn serve<H, F>(
     };
     let welcome = acked::welcome(&slot.page_session, &slot.key, resumed, core.handled);
     match outbox.attach(Arc::clone(pipe), Some(welcome), received) {
-        Ok(resent) => Counters::add(&counters.frames_resent, resent as u64),
+        Ok(resent) => counters.frames_resent.inc_by(resent as u64),
         Err(message) => {
-            Counters::add(&counters.protocol_errors, 1);
+            counters.error(ErrorKind::protocol);
             pipe.push(acked::error(&message, None).into());
             pipe.close(close::PROTOCOL, "");
             drop(core);
             shared.sessions.detached(&slot);
             return;
         }
-    }
+    };
     let error = |message: &str, seq: Option<u64>| outbox.control(acked::error(message, seq));
     let protocol_error = |message: &str, seq: Option<u64>| {
-        Counters::add(&counters.protocol_errors, 1);
+        counters.error(ErrorKind::protocol);
         error(message, seq);
     };
 
@@ -274,6 +290,7 @@ async fn serve<H, F>(
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Close(_))) | None => break End::PageGone,
             Some(Err(socket_error)) => {
+                counters.error(ErrorKind::connection);
                 error(
                     &format!(
                         "the connection cannot go on: {socket_error} (messages may be at most {} bytes)",
@@ -301,7 +318,7 @@ async fn serve<H, F>(
                 continue;
             } else if seq <= core.handled {
                 // a resend of what this process already handled: acknowledge it again, only
-                Counters::add(&counters.duplicates_ignored, 1);
+                counters.duplicates_ignored.inc();
                 acked_through = acked_through.min(seq - 1);
             } else if seq != core.handled + 1 {
                 protocol_error(
@@ -330,9 +347,11 @@ async fn serve<H, F>(
                             Ok(_) => {}
                         }
                         let routed = DELIVERY
-                            .scope(Cell::new((seq, 0)), route(&mut core.handler, decoded))
+                            .scope(
+                                Cell::new((seq, 0)),
+                                route(&mut core.handler, decoded, counters),
+                            )
                             .await;
-                        Counters::add(&counters.messages_handled, 1);
                         routed.map(|dispatch| log_unhandled(session_id, &dispatch))
                     }
                     (None, Some(message)) => match shared.route_page {
@@ -343,6 +362,7 @@ async fn serve<H, F>(
                         Some(route_page) => {
                             match route_page(&mut core.handler, message, delivery) {
                                 Err(refused) => {
+                                    counters.error(ErrorKind::page_message);
                                     error(&refused, Some(seq));
                                     Ok(())
                                 }
@@ -353,7 +373,7 @@ async fn serve<H, F>(
                                             std::panic::AssertUnwindSafe(handling).catch_unwind(),
                                         )
                                         .await;
-                                    Counters::add(&counters.page_messages_handled, 1);
+                                    counters.page_messages_handled.inc();
                                     routed.map_err(|panic| panic_text(&*panic).to_owned())
                                 }
                             }
@@ -371,7 +391,7 @@ async fn serve<H, F>(
                 // acknowledged, so it is not replayed into the next handler forever.
                 core.handled = seq;
                 if let Err(panic) = handled {
-                    Counters::add(&counters.handler_panics, 1);
+                    counters.error(ErrorKind::handler_panic);
                     outbox.control(acked::ack(seq));
                     error(&panicked(&panic), Some(seq));
                     break End::Panicked;
@@ -384,7 +404,7 @@ async fn serve<H, F>(
             }
             continue;
         } else if let Some(dropped) = frame.dropped {
-            Counters::add(&counters.drops_reported, dropped.count);
+            counters.drops_reported.inc_by(dropped.count);
             tracing::warn!(
                 count = dropped.count,
                 total = dropped.total,
@@ -428,7 +448,7 @@ async fn serve<H, F>(
         }
         End::Drained => {
             outbox.detach(pipe);
-            Counters::add(&counters.drained_connections, 1);
+            counters.drained_connections.inc();
             pipe.close(close::RESTART, "the server is restarting");
         }
         End::Panicked => {

@@ -12,19 +12,24 @@ pub(crate) use acked::run as run_acked;
 pub(crate) use plain::run as run_plain;
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::{FutureExt, SinkExt};
 use partner_events::{
-    AnyEvent, DecodeError, Dispatch, Handler, Message as SdkMessage, ReceivedOf, Unhandled,
+    AnyEvent, DecodeError, Dispatch, Handler, LifecycleStatus, Message as SdkMessage, ReceivedOf,
+    Unhandled, VersionMatch,
 };
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
 use crate::outbox::{Outgoing, Pipe};
+use crate::stats::{Counters, Outcome};
 
 /// Writes what the session queues, in order: every frame that is ready, then one flush.
 pub(crate) fn spawn_writer(
@@ -66,15 +71,63 @@ pub(crate) fn spawn_writer(
     })
 }
 
-/// Routes a decoded message through the handler; `Err` with the panic's text if it panicked.
+/// Counts a decoded message, routes it through the handler and times it; `Err` with the panic's
+/// text if the handler panicked.
 pub(crate) async fn route<H: Handler>(
     handler: &mut H,
     decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
+    counters: &Counters,
 ) -> Result<Dispatch<ReceivedOf<H>>, String> {
-    AssertUnwindSafe(handler.route(decoded))
+    let (event, outcome, version) = count(counters, &decoded);
+    let span = tracing::debug_span!("message", event = %event, version = version.as_deref(), outcome = ?outcome);
+    let started = Instant::now();
+    let routed = AssertUnwindSafe(handler.route(decoded))
         .catch_unwind()
+        .instrument(span)
         .await
-        .map_err(|panic| panic_text(&*panic).to_owned())
+        .map_err(|panic| panic_text(&*panic).to_owned());
+    counters.handler_took(event, started.elapsed());
+    counters.messages_handled.inc();
+    routed
+}
+
+/// Counts a message by event and outcome, and a decoded event by lifecycle status; returns its
+/// `event` label, its outcome and its schema version. Labels stay bounded: an event the catalog
+/// does not know is `unknown`.
+fn count<R: AnyEvent>(
+    counters: &Counters,
+    decoded: &Result<SdkMessage<R>, DecodeError>,
+) -> (Cow<'static, str>, Outcome, Option<String>) {
+    let mut version = None;
+    let (event, outcome): (Cow<'static, str>, _) = match decoded {
+        Ok(SdkMessage::Event(decoded)) => {
+            let name = decoded.event.event_name();
+            let status = match decoded.lifecycle {
+                LifecycleStatus::NotYetActive { .. } => "not_yet_active",
+                LifecycleStatus::Active => "active",
+                LifecycleStatus::Deprecated { .. } => "deprecated",
+                LifecycleStatus::Sunset { .. } => "sunset",
+            };
+            counters.status(name, status);
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                version = Some(decoded.event.schema_version().to_string());
+            }
+            let outcome = match decoded.version {
+                VersionMatch::Exact => Outcome::ok,
+                VersionMatch::NewerCompatible { .. } => Outcome::newer_compatible,
+            };
+            (Cow::Borrowed(name), outcome)
+        }
+        Ok(SdkMessage::UnknownEvent { .. }) => (Cow::Borrowed("unknown"), Outcome::unknown_event),
+        // the decoder says "unknown version" only of an event the catalog has
+        Ok(SdkMessage::UnknownVersion { name, .. }) => {
+            (Cow::Owned(name.clone()), Outcome::unknown_version)
+        }
+        Ok(SdkMessage::NotEvent(_)) => (Cow::Borrowed("none"), Outcome::not_event),
+        Err(_) => (Cow::Borrowed("none"), Outcome::invalid),
+    };
+    counters.message(event.clone(), outcome);
+    (event, outcome, version)
 }
 
 pub(crate) fn log_unhandled<R: AnyEvent>(session: u64, dispatch: &Dispatch<R>) {

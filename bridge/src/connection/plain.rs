@@ -7,11 +7,12 @@ use std::sync::Arc;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::StreamExt;
 use partner_events::Handler;
+use tracing::Instrument;
 
 use super::{log_unhandled, panic_text, panicked, route, spawn_writer};
 use crate::outbox::{Outbox, Pipe, Protocol};
 use crate::session::Session;
-use crate::stats::Counters;
+use crate::stats::ErrorKind;
 use crate::wire::ServerFrame;
 use crate::Shared;
 
@@ -23,7 +24,12 @@ where
     let (sink, mut stream) = socket.split();
     let (pipe, queued) = Pipe::new();
     let writer = spawn_writer(sink, Arc::clone(&pipe), queued);
-    let outbox = Arc::new(Outbox::new(Protocol::Plain, shared.limits));
+    let counters = &shared.counters;
+    let outbox = Arc::new(Outbox::new(
+        Protocol::Plain,
+        shared.limits,
+        Arc::clone(counters),
+    ));
     outbox
         .attach(Arc::clone(&pipe), None, 0)
         .expect("a new outbox has sent nothing");
@@ -36,10 +42,11 @@ where
     }));
     let mut handler = match made {
         Ok(handler) => {
-            Counters::add(&shared.counters.sessions_started, 1);
+            counters.sessions_started.inc();
             Some(handler)
         }
         Err(panic) => {
+            counters.error(ErrorKind::handler_panic);
             error(format!(
                 "the session could not start: its handler's constructor panicked ({})",
                 panic_text(&*panic)
@@ -48,6 +55,13 @@ where
         }
     };
 
+    // the token's presence, never its value
+    let span = tracing::info_span!(
+        "session",
+        session = id,
+        has_token = session.token().is_some()
+    );
+    async {
     while let Some(handler_ref) = handler.as_mut() {
         if shared.drain.token().is_cancelled() {
             break;
@@ -65,28 +79,29 @@ where
                 if let Err(decode_error) = &decoded {
                     error(decode_error.to_string());
                 }
-                match route(handler_ref, decoded).await {
-                    Ok(dispatch) => {
-                        Counters::add(&shared.counters.messages_handled, 1);
-                        log_unhandled(id, &dispatch);
-                    }
+                match route(handler_ref, decoded, counters).await {
+                    Ok(dispatch) => log_unhandled(id, &dispatch),
                     Err(panic) => {
-                        Counters::add(&shared.counters.handler_panics, 1);
+                        counters.error(ErrorKind::handler_panic);
                         error(panicked(&panic));
                         // its state may be half-updated: do not hand it another message
                         handler = None;
                     }
                 }
             }
-            Ok(Message::Binary(_)) => error(
+            Ok(Message::Binary(_)) => {
+                counters.error(ErrorKind::connection);
+                error(
                 "a binary frame is not an SDK message: send each message as one text frame of JSON"
                     .into(),
-            ),
+                )
+            }
             Ok(Message::Close(_)) => break,
             // pings are answered by the socket itself
             Ok(Message::Ping(_) | Message::Pong(_)) => {}
             Err(socket_error) => {
                 // too large a message, or a broken connection: the stream cannot go on
+                counters.error(ErrorKind::connection);
                 error(format!(
                     "the connection cannot go on: {socket_error} (messages may be at most {} bytes)",
                     shared.max_message_bytes
@@ -95,10 +110,13 @@ where
             }
         }
     }
+    }
+    .instrument(span)
+    .await;
     drop(handler);
     outbox.detach(&pipe);
     if shared.drain.token().is_cancelled() {
-        Counters::add(&shared.counters.drained_connections, 1);
+        counters.drained_connections.inc();
         pipe.close(crate::wire::close::RESTART, "the server is restarting");
     } else {
         pipe.close(1000, "");
