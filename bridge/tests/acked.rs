@@ -214,6 +214,16 @@ async fn each_message_is_handled_once_then_acknowledged_and_replies_are_named_af
         format!("3 {SESSION}/3")
     );
     assert_eq!(server.made.load(Ordering::Relaxed), 1);
+
+    // what the page could not keep, it reports, and the server counts
+    send(&mut client, json!({"dropped": {"count": 3, "total": 3}})).await;
+    send(&mut client, chat(4, "c-4")).await;
+    until_ack(&mut client, 4).await;
+    let stats = server.stats.snapshot();
+    assert_eq!(stats.drops_reported, 3);
+    assert_eq!(stats.duplicates_ignored, 1);
+    assert_eq!(stats.messages_handled, 4);
+    assert_eq!((stats.sessions_started, stats.connections_open), (1, 1));
 }
 
 #[tokio::test]

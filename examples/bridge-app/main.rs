@@ -234,6 +234,7 @@ async fn serve(options: Options) -> ExitCode {
         bridge = bridge.max_handshakes_per_second(options.handshakes_per_second);
     }
     let metrics = bridge.metrics();
+    let stats = bridge.stats();
     let origins = if options.origins.is_empty() {
         vec![
             format!("http://localhost:{port}"),
@@ -301,9 +302,10 @@ async fn serve(options: Options) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     println!(
-        "partner-bridge drained {} connection(s) in {} ms{}",
+        "partner-bridge drained {} connection(s) in {} ms; it handled {} message(s){}",
         report.connections,
         report.elapsed.as_millis(),
+        stats.snapshot().messages_handled,
         if report.still_open > 0 {
             format!("; {} still open at the timeout", report.still_open)
         } else {

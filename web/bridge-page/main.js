@@ -2,13 +2,16 @@
 // by the bridge's page module, and the server's screen pops: a card for every call offered and
 // chat opened, whose button sends an action back to the server. Query parameters: trace (report
 // to the host simulator, for its log), queue=N (the buffer bound, in messages), quiet (render
-// nothing: for runs of thousands of messages; window.partnerPage still records the cards).
+// nothing: for runs of thousands of messages; window.partnerPage still records the cards). A
+// session token, if any, comes in the fragment (#token=…), which browsers never send to a server,
+// and goes to the bridge in the hello frame, so no URL and no access log carries it.
 import * as partnerSDK from "@8x8/pui-partner-comm";
 import { connectBridge, BUFFER_LIMIT } from "../../bridge/page/partner-events-bridge.js";
 
 const params = new URLSearchParams(location.search);
 const trace = params.has("trace");
 const quiet = params.has("quiet");
+const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? undefined;
 const list = document.getElementById("events");
 const cards = document.getElementById("cards");
 const statusLine = document.getElementById("status");
@@ -64,6 +67,7 @@ function note(outcome) {
 
 window.partnerBridge = connectBridge({
   sdk: partnerSDK,
+  token,
   app: { appName: "partner-events bridge example", appVersion: "0.1.0", vendor: "partner-events" },
   buffer: { ...BUFFER_LIMIT, messages: Number(params.get("queue")) || BUFFER_LIMIT.messages },
   onPageMessage(message) {

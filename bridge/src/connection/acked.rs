@@ -29,6 +29,7 @@ const ACK_EVERY: u32 = 64;
 const OUTBOX_HEADROOM: usize = 16 * 1024;
 
 /// Why a connection ended.
+#[derive(Debug)]
 enum End {
     /// The page closed it, or the network did: keep the session for the resume window.
     PageGone,
@@ -247,6 +248,7 @@ async fn serve<H, F>(
             return;
         }
     };
+    tracing::info!(resumed, handled = core.handled, "session attached");
     let error = |message: &str, seq: Option<u64>| outbox.control(acked::error(message, seq));
     let protocol_error = |message: &str, seq: Option<u64>| {
         counters.error(ErrorKind::protocol);
@@ -430,6 +432,7 @@ async fn serve<H, F>(
         }
     };
 
+    tracing::info!(reason = ?end, handled = core.handled, "connection ended");
     if core.handled > acked_through && !matches!(end, End::Panicked) {
         outbox.control(acked::ack(core.handled));
     }

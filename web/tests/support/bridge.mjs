@@ -6,12 +6,16 @@ import { createInterface } from "node:readline";
 export const bridgeBinary =
   process.env.PARTNER_BRIDGE ?? new URL("../../../target/debug/partner-bridge", import.meta.url).pathname;
 
-/** Starts partner-bridge on `port` (0: a free one), serving target/web as built. */
-export async function startBridge(port = 0) {
-  const child = spawn(bridgeBinary, ["--port", String(port), "--no-build"], {
-    stdio: ["ignore", "pipe", "inherit"],
+/** Starts partner-bridge on `port` (0: a free one), serving target/web as built, with `args`
+ * after; `env` is added to its environment. */
+export async function startBridge(port = 0, args = [], env = {}) {
+  const child = spawn(bridgeBinary, ["--port", String(port), "--no-build", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   const lines = [];
+  const logs = [];
+  createInterface({ input: child.stderr }).on("line", (line) => logs.push(line));
   const exited = new Promise((resolve) => child.once("exit", resolve));
   // "close": the process exited and its output has been read to the end
   const closed = new Promise((resolve) => child.once("close", resolve));
@@ -30,6 +34,8 @@ export async function startBridge(port = 0) {
     url: `http://localhost:${bound}`,
     /** Every line printed, in order. */
     lines,
+    /** Every log line (standard error), in order. */
+    logs,
     /** The lines of handled messages (`session N: ...`). */
     handled: () => lines.filter((line) => /^session \d+: /.test(line)),
     /** Kills the process at once, as a crash would. */
@@ -43,9 +49,9 @@ export async function startBridge(port = 0) {
       child.kill("SIGTERM");
       const code = await closed;
       if (code !== 0) throw new Error(`partner-bridge exited with ${code} after SIGTERM`);
-      const drained = lines.map((line) => line.match(/^partner-bridge drained (\d+) connection\(s\) in (\d+) ms/)).find(Boolean);
+      const drained = lines.map((line) => line.match(/^partner-bridge drained (\d+) connection\(s\) in (\d+) ms; it handled (\d+) message\(s\)/)).find(Boolean);
       if (!drained) throw new Error(`partner-bridge did not report its drain:\n${lines.slice(-5).join("\n")}`);
-      return { connections: Number(drained[1]), ms: Number(drained[2]) };
+      return { connections: Number(drained[1]), ms: Number(drained[2]), handled: Number(drained[3]) };
     },
   };
 }
