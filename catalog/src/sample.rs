@@ -57,6 +57,15 @@ pub fn message(event: &Event, version: &Version, payload: &Value) -> String {
     )
 }
 
+/// The request the partner's SDK posts for `system.sendEvent(name, data)` with a send-direction
+/// event's payload, as one line of JSON with the SDK's keys in its order.
+pub fn send_request(event: &Event, payload: &Value) -> String {
+    format!(
+        r#"{{"type":"request","message":{{"action":"sendEvent","namespace":"system","value":{{"name":{},"data":{payload}}}}}}}"#,
+        Value::from(event.name.as_str()),
+    )
+}
+
 struct Sampler<'c, 'f, 'r> {
     catalog: &'c Catalog,
     fill: &'f mut Fill<'r>,

@@ -49,9 +49,11 @@ enum Command {
     /// Compare two catalogs: added and removed events and versions, payload and lifecycle
     /// changes. Exit 1 when a change breaks partners without a new major schema version.
     Diff(DiffArgs),
-    /// Print valid SDK event messages for an event, one JSON line each: a full one (every
-    /// optional field, every array non-empty) by default, a minimal one, or N random ones from a
-    /// seed (the same seed, the same samples). For tests and the host simulator.
+    /// Print valid samples of an event, one JSON line each: for an event the host sends, the SDK
+    /// event message `onMessage` receives; for an event the partner sends, the `sendEvent`
+    /// request the partner's SDK posts. A full one (every optional field, every array non-empty)
+    /// by default, a minimal one, or N random ones from a seed (the same seed, the same samples).
+    /// For tests and the host simulator.
     Sample(SampleArgs),
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use partner_events::{CatalogDate, Lifecycle, LifecycleStatus};
 use partner_events_catalog::diagnostic::did_you_mean;
-use partner_events_catalog::model::{Catalog, Event, Version};
+use partner_events_catalog::model::{Catalog, Direction, Event, Version};
 use partner_events_catalog::{docs, sample, schema};
 use serde_json::json;
 
@@ -92,9 +92,13 @@ pub fn sample(path: &Path, name: &str, version: Option<&str>, mode: SampleMode) 
         Ok(chosen) => chosen,
         Err(code) => return code,
     };
+    // The host sends received events; a send event is what the partner's SDK posts.
     let line = |fill: &mut sample::Fill<'_>| {
         let payload = sample::payload(&catalog, chosen, fill);
-        println!("{}", sample::message(event, chosen, &payload));
+        match event.direction {
+            Direction::Received => println!("{}", sample::message(event, chosen, &payload)),
+            Direction::Send => println!("{}", sample::send_request(event, &payload)),
+        }
     };
     match mode {
         SampleMode::Minimal => line(&mut sample::Fill::Minimal),

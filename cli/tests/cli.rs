@@ -465,6 +465,55 @@ fn sample_prints_sdk_event_messages_as_json_lines() {
 }
 
 #[test]
+fn sample_of_a_send_event_prints_the_request_the_partners_sdk_posts() {
+    let minimal = stdout(&run(&[
+        "sample",
+        "aw-chat-message-received-v1",
+        "--minimal",
+    ]));
+    assert_eq!(
+        minimal,
+        "{\"type\":\"request\",\"message\":{\"action\":\"sendEvent\",\"namespace\":\"system\",\"value\":{\"name\":\"aw-chat-message-received-v1\",\"data\":{\"interactionId\":\"interaction-1\",\"message\":\"Hello, I need help with my order.\",\"schemaVersion\":\"1.0.0\"}}}}\n"
+    );
+    // exactly what the runtime's send_request writes for the same payload
+    let request: serde_json::Value = serde_json::from_str(&minimal).unwrap();
+    let reply: partner_events::events::AwChatMessageReceivedV1 =
+        serde_json::from_value(request["message"]["value"]["data"].clone()).unwrap();
+    assert_eq!(
+        partner_events::send_request(&reply).unwrap(),
+        minimal.trim_end()
+    );
+    // and decode does not take it for a host event
+    let decoded = Command::new(env!("CARGO_BIN_EXE_partner-events"))
+        .args(["decode", "-"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(minimal.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&decoded.stdout).unwrap();
+    assert_eq!(report["outcome"], "not_event", "{report}");
+    for seeded in stdout(&run(&[
+        "sample",
+        "aw-chat-message-received-v1",
+        "--count",
+        "3",
+    ]))
+    .lines()
+    {
+        assert!(
+            seeded.starts_with(r#"{"type":"request","message":{"action":"sendEvent","namespace":"system","value":{"name":"aw-chat-message-received-v1","data":{"#),
+            "{seeded}"
+        );
+    }
+}
+
+#[test]
 fn sample_with_a_seed_is_repeatable() {
     let first = stdout(&run(&[
         "sample",
