@@ -2,6 +2,8 @@
 //! them; all the logic lives in `partner-events-catalog`, so this crate only reads input, loads
 //! the catalog, calls the library, and turns its diagnostics into compile errors.
 
+#![deny(missing_docs)]
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

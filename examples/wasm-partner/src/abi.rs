@@ -1,4 +1,4 @@
-//! The module's exports: one message in, one [`Outcome`](crate::Outcome) out, both as UTF-8
+//! The module's exports: one message in, one [`Outcome`] out, both as UTF-8
 //! JSON in linear memory.
 //!
 //! ```text
