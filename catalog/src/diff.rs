@@ -84,7 +84,8 @@ fn change(
 }
 
 fn lifecycle_changes(old: &Event, new: &Event, changes: &mut Vec<Change>) {
-    let show = |date: Option<time::Date>| date.map_or_else(|| "none".to_owned(), format_date);
+    let show =
+        |date: Option<crate::date::Date>| date.map_or_else(|| "none".to_owned(), format_date);
     let mut note = |what: String| changes.push(change(new, None, None, what, false));
     if old.status != new.status {
         note(format!(

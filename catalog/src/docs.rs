@@ -3,7 +3,7 @@
 //! The same row renderer feeds the `docs` command (which reproduces the public documentation
 //! tables cell for cell) and every generated type's rustdoc, so the two cannot drift apart.
 
-use time::Date;
+use crate::date::Date;
 
 use crate::model::{Catalog, Direction, Event, Object, Payload};
 
@@ -30,7 +30,7 @@ const INTRO: &str = "# events
 
 /// A date as the documentation writes it: `26 March 2025`.
 pub fn format_date(date: Date) -> String {
-    format!("{} {} {}", date.day(), date.month(), date.year())
+    format!("{} {} {}", date.day(), date.month_name(), date.year())
 }
 
 fn optional_date(date: Option<Date>) -> String {

@@ -28,7 +28,7 @@ pub struct Options {
     /// rebuilds the code whenever the file changes.
     pub track_path: Option<String>,
     /// The build's as-of date: naming an event type whose sunset is before it is a compile error.
-    pub as_of: Option<time::Date>,
+    pub as_of: Option<crate::date::Date>,
     /// Environment variables the as-of date may come from: the output reads them with
     /// `option_env!`, so that cargo rebuilds when they change.
     pub track_env: Vec<String>,
@@ -655,8 +655,8 @@ fn schema_version_tokens(version: &semver::Version, rt: &TokenStream) -> TokenSt
     quote!(#rt::SchemaVersion::new(#major, #minor, #patch))
 }
 
-fn date_tokens(date: time::Date, rt: &TokenStream) -> TokenStream {
-    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+fn date_tokens(date: crate::date::Date, rt: &TokenStream) -> TokenStream {
+    let (year, month, day) = (date.year(), date.month(), date.day());
     quote!(#rt::CatalogDate::new(#year, #month, #day))
 }
 

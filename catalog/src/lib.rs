@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod date;
 pub mod derive;
 pub mod diagnostic;
 pub mod diff;
@@ -22,6 +23,7 @@ pub mod yaml;
 
 use std::path::Path;
 
+pub use date::Date;
 pub use diagnostic::{Diagnostic, Severity};
 pub use load::{load_str, Loaded};
 pub use model::Catalog;

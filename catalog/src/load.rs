@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use time::Date;
+use crate::date::Date;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::layout;
@@ -231,10 +231,9 @@ impl<'d> Loader<'d> {
 
     fn date(&mut self, node: &Node, key: &str) -> Option<Date> {
         let text = self.string(node, &format!("`{key}`"))?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        match Date::parse(&text, &format) {
-            Ok(date) => Some(date),
-            Err(_) => {
+        match Date::parse_iso(&text) {
+            Some(date) => Some(date),
+            None => {
                 let shaped = text.len() == 10
                     && text.char_indices().all(|(i, c)| {
                         if i == 4 || i == 7 {

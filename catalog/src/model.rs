@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use time::Date;
+use crate::date::Date;
 
 use crate::yaml::Position;
 

@@ -113,8 +113,8 @@ pub fn sample(path: &Path, name: &str, version: Option<&str>, mode: SampleMode) 
     ExitCode::SUCCESS
 }
 
-fn runtime_date(date: time::Date) -> CatalogDate {
-    CatalogDate::new(date.year(), u8::from(date.month()), date.day())
+fn runtime_date(date: partner_events_catalog::Date) -> CatalogDate {
+    CatalogDate::new(date.year(), date.month(), date.day())
 }
 
 /// The event's lifecycle in the runtime's terms, so that `lifecycle` and decoding apply the same

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
+use crate::date::Date;
 use crate::docs;
 use crate::model::{Catalog, Event};
 use crate::naming;
@@ -14,28 +15,25 @@ pub const AS_OF_VARIABLES: [&str; 2] = ["PARTNER_EVENTS_AS_OF", "SOURCE_DATE_EPO
 
 /// The build's as-of date: `PARTNER_EVENTS_AS_OF` (`YYYY-MM-DD`) if set, else
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention), else none.
-pub fn as_of_date(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<time::Date>, String> {
+pub fn as_of_date(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Date>, String> {
     if let Some(text) = lookup(AS_OF_VARIABLES[0]).filter(|t| !t.is_empty()) {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        return time::Date::parse(text.trim(), &format)
-            .map(Some)
-            .map_err(|_| {
-                format!("PARTNER_EVENTS_AS_OF=`{text}` is not a date; write it as YYYY-MM-DD")
-            });
+        return Date::parse_iso(text.trim()).map(Some).ok_or_else(|| {
+            format!("PARTNER_EVENTS_AS_OF=`{text}` is not a date; write it as YYYY-MM-DD")
+        });
     }
     if let Some(text) = lookup(AS_OF_VARIABLES[1]).filter(|t| !t.is_empty()) {
         let seconds: i64 = text.trim().parse().map_err(|_| {
             format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds since 1970-01-01")
         })?;
-        return time::OffsetDateTime::from_unix_timestamp(seconds)
-            .map(|moment| Some(moment.date()))
-            .map_err(|_| format!("SOURCE_DATE_EPOCH=`{text}` is out of range"));
+        return Date::from_unix_seconds(seconds)
+            .map(Some)
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH=`{text}` is out of range"));
     }
     Ok(None)
 }
 
 /// The events whose sunset is before `as_of`.
-pub fn sunset_events(catalog: &Catalog, as_of: time::Date) -> impl Iterator<Item = &Event> {
+pub fn sunset_events(catalog: &Catalog, as_of: Date) -> impl Iterator<Item = &Event> {
     catalog
         .events
         .iter()
@@ -48,11 +46,7 @@ pub fn sunset_events(catalog: &Catalog, as_of: time::Date) -> impl Iterator<Item
 /// re-exported with a glob, and each sunset name is shadowed by an alias whose projection through
 /// an unimplemented trait is an error only where the alias is used (type aliases are not checked
 /// where they are defined).
-pub(super) fn sunset_wrapper(
-    catalog: &Catalog,
-    as_of: time::Date,
-    items: TokenStream,
-) -> TokenStream {
+pub(super) fn sunset_wrapper(catalog: &Catalog, as_of: Date, items: TokenStream) -> TokenStream {
     let mut shadows = TokenStream::new();
     for event in sunset_events(catalog, as_of) {
         let mut names: Vec<String> = event
