@@ -18,7 +18,10 @@
 //   receives, numbered, exactly as received. It keeps each one until the server acknowledges it
 //   (after its handler returned), and after a reconnect resends what is unacknowledged, in order,
 //   to the same server process or another.
-// - The session id is random and kept in sessionStorage, so a reload of the page keeps it.
+// - The session id is random and kept in sessionStorage with the next message number and the
+//   last frame applied, so a reload of the page keeps the session: its numbers go on, and what it
+//   applied before is not applied again. (Messages it held unacknowledged when it reloaded die
+//   with the page; the hello tells the server where the numbering goes on.)
 // - It applies each numbered frame from the server once: sendEvent frames call
 //   sdk.system.sendEvent(name, data); page frames call onPageMessage. A reply that a restarted
 //   server sends again for the same message is recognised by its id and not applied twice.
@@ -53,17 +56,18 @@ export function connectBridge({
   // Unacknowledged messages, oldest first: {seq, frame, bytes}.
   const pending = [];
   let pendingBytes = 0;
-  let nextSeq = 1;
-  // Every page number up to `acked` is handled by the server.
-  let acked = 0;
+  let session = loadSession();
+  let nextSeq = session.next;
+  // Every page number up to `acked` is handled by the server, or gone: after a reload, what the
+  // page held unacknowledged died with it, and the server must not wait for it.
+  let acked = nextSeq - 1;
   // The last server number applied on this session (reset when a server starts it afresh).
-  let received = 0;
+  let received = session.received;
   // Ids of frames applied per page number ("d<seq>.<k>"), until that number is acknowledged.
   const appliedIds = new Map();
   let dropsToReport = 0;
   let ackTimer = null;
 
-  let session = loadSession();
   let socket = null;
   let welcomed = false;
   let delay = backoff.initialMs;
@@ -93,13 +97,24 @@ export function connectBridge({
         // acknowledgements that the hello carries: come back at once
         wait = Math.random() * 50;
       } else {
-        if (event.code === 4403) session = newSession();
+        if (event.code === 4403) {
+          session = newSession();
+          received = 0;
+          remember();
+        }
         wait = Math.min(delay, backoff.maxMs) * (0.75 + Math.random() / 2);
         delay = Math.min(delay * 2, backoff.maxMs);
       }
       onEvent({ kind: "closed", code: event.code, reason: event.reason, reconnectInMs: Math.round(wait) });
       timer = setTimeout(connect, wait);
     };
+  }
+
+  // Keeps what a reload must not forget.
+  function remember() {
+    session.next = nextSeq;
+    session.received = received;
+    saveSession(session);
   }
 
   function onFrame(text) {
@@ -126,8 +141,8 @@ export function connectBridge({
 
   function welcome({ key, resumed, acked: handled }) {
     session.key = key;
-    saveSession(session);
     if (!resumed) received = 0;
+    remember();
     acknowledge(handled);
     welcomed = true;
     delay = backoff.initialMs;
@@ -151,6 +166,7 @@ export function connectBridge({
       return;
     }
     received = frame.seq;
+    remember();
     scheduleAck();
     const match = /^d(\d+)\./.exec(frame.id ?? "");
     if (match) {
@@ -203,6 +219,7 @@ export function connectBridge({
     pending.push({ seq: nextSeq, frame, bytes });
     pendingBytes += bytes;
     nextSeq += 1;
+    remember();
     if (welcomed && socket.readyState === WebSocket.OPEN) {
       socket.send(frame);
       stats.forwarded += 1;
@@ -258,7 +275,7 @@ function randomId() {
 }
 
 function newSession() {
-  const session = { id: randomId(), key: undefined };
+  const session = { id: randomId(), key: undefined, next: 1, received: 0 };
   saveSession(session);
   return session;
 }
@@ -266,7 +283,9 @@ function newSession() {
 function loadSession() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
-    if (saved && typeof saved.id === "string") return saved;
+    if (saved && typeof saved.id === "string") {
+      return { ...saved, next: Number(saved.next) || 1, received: Number(saved.received) || 0 };
+    }
   } catch {
     // storage may be refused (a sandboxed frame): the session then lasts as long as the page
   }

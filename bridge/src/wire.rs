@@ -25,7 +25,7 @@
 //!
 //! | frame | meaning |
 //! |---|---|
-//! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged (it holds nothing at or below it). `R`: the highest server number the page has applied on this session (0 if none) |
+//! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged, or no longer holds (after a reload of the page, what it held died with it; the server skips those numbers). It holds nothing at or below it. `R`: the highest server number the page has applied on this session (0 if none) |
 //! | `{"seq":N,"event":M}` | SDK message `M`, exactly as `onMessage` received it, numbered `N` |
 //! | `{"seq":N,"page":J}` | the page's own JSON `J` (an agent's click), numbered `N` in the same sequence |
 //! | `{"ack":R}` | the page has applied every server frame up to `R`; the server forgets them |

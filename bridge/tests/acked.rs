@@ -318,6 +318,33 @@ async fn a_page_that_reconnects_gets_its_handler_back_and_what_it_had_not_applie
 }
 
 #[tokio::test]
+async fn a_page_that_reloaded_goes_on_numbering_and_the_server_skips_what_died_with_it() {
+    let server = serve().await;
+    let mut client = open(server.address).await;
+    let key = hello(&mut client, SESSION, None, 0, 0).await["key"].clone();
+    for seq in 1..=3 {
+        send(&mut client, chat(seq, &format!("c-{seq}"))).await;
+    }
+    until_ack(&mut client, 3).await;
+    // the page had sent 4 to 10 when it reloaded, and the server never read them: the reloaded
+    // page says it holds nothing up to 10, and numbers on from 11
+    drop(client);
+    let mut client = open(server.address).await;
+    let welcome = hello(&mut client, SESSION, key.as_str(), 10, 3).await;
+    assert_eq!(
+        (welcome["resumed"].clone(), welcome["acked"].clone()),
+        (json!(true), json!(10))
+    );
+    send(&mut client, chat(11, "c-11")).await;
+    let replies = until_ack(&mut client, 11).await;
+    // the same handler (its fourth message), with the page's number
+    assert_eq!(
+        replies[0]["sendEvent"]["data"]["message"],
+        format!("4 {SESSION}/11")
+    );
+}
+
+#[tokio::test]
 async fn a_foreign_or_forged_session_id_never_attaches_to_another_pages_session() {
     let server = serve().await;
     let mut owner = open(server.address).await;

@@ -158,6 +158,37 @@ test("a dropped connection resumes its session: the same handler takes every mes
   }
 });
 
+test("a reload of the page keeps its session: its numbers go on, and nothing is answered twice", async () => {
+  const server = await startBridge();
+  try {
+    const { page, partner, errors } = await open(server);
+    const session = await partner.evaluate(() => window.partnerBridge.session);
+    await postChats(page, "before", 50, 2);
+    await until(page, "50 answers", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length >= 50, undefined, 30_000);
+    await page.evaluate(() => document.getElementById("partner").contentWindow.location.reload());
+    await until(page, "the reloaded page resumed its session", (s) =>
+      s.notes.filter((n) => n.text.startsWith("connected to the server")).length >= 2);
+    const reloaded = page.frames().find((frame) => frame.url().includes("/partner/"));
+    assert.equal(await reloaded.evaluate(() => window.partnerBridge.session), session);
+    const notes = await page.evaluate(() => window.hostSimulator.notes.map((n) => n.text));
+    assert.ok(notes.at(-1).includes("(session resumed)") || notes.some((n) => n.includes("(session resumed)")), notes.join("\n"));
+    await postChats(page, "after", 50, 2);
+    await until(page, "100 answers", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length >= 100, undefined, 30_000);
+    await sleep(500);
+    const counts = await answered(page);
+    for (const prefix of ["before", "after"]) {
+      for (let i = 0; i < 50; i++) assert.equal(counts[`${prefix}-${i}`], 1, `${prefix}-${i}`);
+    }
+    assert.equal(Object.keys(counts).length, 100);
+    // one handler value served both pages
+    assert.equal(new Set(server.handled().map((line) => line.split(":")[0])).size, 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await server.kill();
+  }
+});
+
 test("the page's own messages go both ways, in order, once, across a kill", async () => {
   let server = await startBridge();
   const port = server.port;

@@ -231,6 +231,9 @@ async fn serve<H, F>(
     // A fresh session starts where the page says it has been acknowledged; a resumed one knows.
     let received = if resumed {
         counters.sessions_resumed.inc();
+        // A page that reloaded lost what it held unacknowledged, and says so with an `acked`
+        // above what this session handled: those numbers will never come, so do not wait for them.
+        core.handled = core.handled.max(hello.acked);
         hello.received
     } else {
         core.handled = hello.acked;

@@ -8,6 +8,10 @@
 //! Anything else (another version, an unknown event, a non-event message, escaped names, bad
 //! input) falls back to a slower path that classifies it precisely and keeps the raw payload byte
 //! for byte.
+//!
+//! One step per file: this one holds the decoded message's types, the [`Decoder`] and the
+//! classification; `fast` the one-pass decoder; `loose` the slow path's loose reading; `error` the
+//! reasons a message is refused.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -16,6 +20,15 @@ use std::marker::PhantomData;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
+
+mod error;
+mod fast;
+mod loose;
+
+pub use error::DecodeError;
+use error::{json_error, json_kind, not_sdk, strip_position};
+use fast::*;
+use loose::*;
 
 use crate::__private::FastPayload;
 use crate::{
@@ -187,92 +200,6 @@ impl<R: PartialEq> PartialEq for Message<R> {
         }
     }
 }
-
-/// Why a message could not be decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecodeError {
-    /// The input is not JSON (or nests deeper than 128 levels).
-    Json {
-        /// 1-based line of the problem.
-        line: usize,
-        /// 1-based column of the problem.
-        column: usize,
-        /// What serde_json says.
-        message: String,
-    },
-    /// The input is larger than the decoder's limit.
-    TooLarge {
-        /// The input's size in bytes.
-        bytes: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// JSON, but not an SDK message: `type` or `message` missing or of the wrong type.
-    NotSdkMessage {
-        /// What is wrong.
-        reason: String,
-    },
-    /// A catalog event whose payload its schema refuses.
-    InvalidPayload {
-        /// The event name.
-        event: String,
-        /// The schema version it was checked against.
-        schema_version: String,
-        /// Where and why.
-        error: PayloadError,
-    },
-    /// An event past its sunset date, under [`SunsetPolicy::Reject`].
-    Sunset {
-        /// The event name.
-        event: String,
-        /// Its sunset date.
-        sunset: CatalogDate,
-        /// Its replacement, if any.
-        replaced_by: Option<&'static str>,
-    },
-    /// A `getEvents` response whose value is not a map of event names to lists of versions.
-    InvalidResponse {
-        /// What is wrong.
-        reason: String,
-    },
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DecodeError::Json {
-                line,
-                column,
-                message,
-            } => write!(f, "not JSON: {message} at line {line} column {column}"),
-            DecodeError::TooLarge { bytes, limit } => {
-                write!(f, "message of {bytes} bytes is over the {limit}-byte limit")
-            }
-            DecodeError::NotSdkMessage { reason } => write!(f, "not an SDK message: {reason}"),
-            DecodeError::InvalidPayload {
-                event,
-                schema_version,
-                error,
-            } => write!(f, "`{event}` {schema_version} payload refused {error}"),
-            DecodeError::Sunset {
-                event,
-                sunset,
-                replaced_by,
-            } => {
-                write!(f, "`{event}` was sunset on {sunset}")?;
-                match replaced_by {
-                    Some(replacement) => write!(f, "; use `{replacement}`"),
-                    None => Ok(()),
-                }
-            }
-            DecodeError::InvalidResponse { reason } => {
-                write!(f, "invalid getEvents response: {reason}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for DecodeError {}
 
 /// Decodes SDK messages with one catalog, one sunset policy and one date.
 ///
@@ -665,288 +592,6 @@ impl<R: AnyEvent + Serialize> Message<R> {
         // Generated payload types, strings and raw JSON always serialize.
         result.expect("serializing a decoded message cannot fail")
     }
-}
-
-// ---- the one-pass decoder ----------------------------------------------------------------------
-
-/// What the first pass found, when the message is an event. The strings borrow from the input:
-/// an escaped name or version sends the message to the slow path, which reads it properly.
-struct Fast<'de> {
-    envelope_version: Option<&'de str>,
-    name: &'de str,
-    payload: FastPayload<'de>,
-}
-
-/// `None` means "not the common case": the slow path decides what it is. A typed payload is
-/// written to `slot`; it only counts when the whole message was read.
-fn decode_fast<'de, C: EventCatalog>(
-    json: &'de str,
-    slot: &mut Option<C::Received>,
-) -> Option<Fast<'de>> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let fast = deserializer
-        .deserialize_map(EnvelopeVisitor::<C> { slot })
-        .ok()?;
-    deserializer.end().ok()?;
-    Some(fast)
-}
-
-/// The envelope's keys, matched as they are read, with no string kept (as serde's derived structs
-/// match theirs).
-#[derive(Deserialize)]
-#[serde(field_identifier)]
-enum EnvelopeKey {
-    #[serde(rename = "type")]
-    Type,
-    #[serde(rename = "schemaVersion")]
-    SchemaVersion,
-    #[serde(rename = "message")]
-    Message,
-    #[serde(other)]
-    Other,
-}
-
-/// An event message's keys.
-#[derive(Deserialize)]
-#[serde(field_identifier)]
-enum MessageKey {
-    #[serde(rename = "eventName")]
-    EventName,
-    #[serde(rename = "value")]
-    Value,
-    #[serde(other)]
-    Other,
-}
-
-struct EnvelopeVisitor<'s, C: EventCatalog> {
-    slot: &'s mut Option<C::Received>,
-}
-
-impl<'de, C: EventCatalog> Visitor<'de> for EnvelopeVisitor<'_, C> {
-    type Value = Fast<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an SDK event message")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut is_event = false;
-        let mut envelope_version: Option<&'de str> = None;
-        let mut message: Option<(&'de str, FastPayload<'de>)> = None;
-        while let Some(key) = map.next_key::<EnvelopeKey>()? {
-            match key {
-                EnvelopeKey::Type if !is_event => {
-                    is_event = map.next_value::<&'de str>()? == "event";
-                    if !is_event {
-                        return Err(A::Error::custom("not an event"));
-                    }
-                }
-                EnvelopeKey::SchemaVersion if envelope_version.is_none() => {
-                    envelope_version = Some(map.next_value()?)
-                }
-                // Only an event's message is read here, and only once `type` said so.
-                EnvelopeKey::Message if message.is_none() && is_event => {
-                    message = Some(map.next_value_seed(MessageSeed::<C> {
-                        slot: &mut *self.slot,
-                    })?)
-                }
-                EnvelopeKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                // A repeated key, or `message` before `type`.
-                _ => return Err(A::Error::custom("left to the slow path")),
-            }
-        }
-        let (name, payload) = message.ok_or_else(|| A::Error::custom("no event message"))?;
-        Ok(Fast {
-            envelope_version,
-            name,
-            payload,
-        })
-    }
-}
-
-struct MessageSeed<'s, C: EventCatalog> {
-    slot: &'s mut Option<C::Received>,
-}
-
-impl<'de, C: EventCatalog> DeserializeSeed<'de> for MessageSeed<'_, C> {
-    type Value = (&'de str, FastPayload<'de>);
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, C: EventCatalog> Visitor<'de> for MessageSeed<'_, C> {
-    type Value = (&'de str, FastPayload<'de>);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an event message")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut name: Option<&'de str> = None;
-        let mut payload: Option<FastPayload<'de>> = None;
-        while let Some(key) = map.next_key::<MessageKey>()? {
-            match key {
-                MessageKey::EventName if name.is_none() => name = Some(map.next_value()?),
-                MessageKey::Value if payload.is_none() => {
-                    payload = Some(match name {
-                        Some(name) => map.next_value_seed(PayloadSeed::<C> {
-                            name,
-                            slot: &mut *self.slot,
-                        })?,
-                        // `value` before `eventName`: keep it raw and decode it afterwards
-                        None => FastPayload::Raw(map.next_value()?),
-                    })
-                }
-                MessageKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                _ => return Err(A::Error::custom("left to the slow path")),
-            }
-        }
-        match (name, payload) {
-            (Some(name), Some(payload)) => Ok((name, payload)),
-            _ => Err(A::Error::custom("incomplete event message")),
-        }
-    }
-}
-
-struct PayloadSeed<'n, 's, C: EventCatalog> {
-    name: &'n str,
-    slot: &'s mut Option<C::Received>,
-}
-
-impl<'de, C: EventCatalog> DeserializeSeed<'de> for PayloadSeed<'_, '_, C> {
-    type Value = FastPayload<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        C::deserialize_received_fast(self.name, deserializer, self.slot)
-    }
-}
-
-// ---- the slow path's loose reading -------------------------------------------------------------
-
-#[derive(Deserialize)]
-struct LooseEnvelope<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Option<&'a RawValue>,
-    #[serde(rename = "schemaVersion", borrow, default)]
-    schema_version: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    message: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct LooseEventMessage<'a> {
-    #[serde(rename = "eventName", borrow, default)]
-    event_name: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    value: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct PayloadVersion<'a> {
-    #[serde(rename = "schemaVersion", borrow, default)]
-    schema_version: Option<Cow<'a, str>>,
-}
-
-/// A string that borrows from the input when it can, and is read even when escaped. serde's own
-/// `Cow<str>` impl always allocates (it reads a `String`).
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(
-                self,
-                text: &'de str,
-            ) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
-            }
-            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(text)))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
-    }
-}
-
-fn not_sdk(reason: String) -> DecodeError {
-    DecodeError::NotSdkMessage { reason }
-}
-
-fn json_error(error: &serde_json::Error) -> DecodeError {
-    DecodeError::Json {
-        line: error.line(),
-        column: error.column(),
-        message: strip_position(error),
-    }
-}
-
-/// serde_json's message without its " at line L column C" suffix.
-fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
-}
-
-/// "an array", "a string", ... for messages about the wrong kind of JSON.
-fn json_kind(json: &str) -> &'static str {
-    match json.trim_start().as_bytes().first() {
-        Some(b'{') => "an object of another shape",
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
-}
-
-fn required_string<'a>(raw: Option<&'a RawValue>, what: &str) -> Result<Cow<'a, str>, DecodeError> {
-    let raw = raw.ok_or_else(|| not_sdk(format!("{what} is missing")))?;
-    serde_json::from_str::<Text<'a>>(raw.get())
-        .map(|text| text.0)
-        .map_err(|_| {
-            not_sdk(format!(
-                "{what} must be a string, not {}",
-                json_kind(raw.get())
-            ))
-        })
-}
-
-fn optional_string(raw: Option<&RawValue>, what: &str) -> Result<Option<String>, DecodeError> {
-    raw.map(|raw| required_string(Some(raw), what).map(Cow::into_owned))
-        .transpose()
-}
-
-/// The payload's own `schemaVersion`, when it is an object with a string there.
-fn payload_schema_version(payload: &RawValue) -> Option<String> {
-    serde_json::from_str::<PayloadVersion<'_>>(payload.get())
-        .ok()?
-        .schema_version
-        .map(Cow::into_owned)
-}
-
-/// The payload with its `schemaVersion` set to `version`; `None` when it is not an object.
-fn with_schema_version(payload: &RawValue, version: &SchemaVersion) -> Option<String> {
-    let mut object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(payload.get()).ok()?;
-    object.insert(
-        "schemaVersion".into(),
-        serde_json::Value::String(version.to_string()),
-    );
-    serde_json::to_string(&object).ok()
 }
 
 /// Decodes a message into one received-event type, which may borrow from `json` (a partner's own
