@@ -24,6 +24,23 @@ fn stderr(output: &Output) -> String {
 }
 
 /// The cells of every markdown table row, trimmed, with the table's heading above it.
+/// What `partner-events decode -` reports for one line on its standard input.
+fn decode_report(line: &str) -> serde_json::Value {
+    let decoded = Command::new(env!("CARGO_BIN_EXE_partner-events"))
+        .args(["decode", "-"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(line.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    serde_json::from_slice(&decoded.stdout).unwrap()
+}
+
 fn table_cells(page: &str) -> Vec<(String, Vec<String>)> {
     let mut heading = String::new();
     let mut rows = Vec::new();
@@ -442,19 +459,7 @@ fn sample_prints_sdk_event_messages_as_json_lines() {
         "{line}"
     );
     // what sample prints, decode reads as the event it is
-    let decoded = Command::new(env!("CARGO_BIN_EXE_partner-events"))
-        .args(["decode", "-"])
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(line.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&decoded.stdout).unwrap();
+    let report = decode_report(&line);
     assert_eq!(report["outcome"], "ok", "{report}");
 
     let minimal = stdout(&run(&["sample", "aw-chat-init-v1", "--minimal"]));
@@ -484,19 +489,7 @@ fn sample_of_a_send_event_prints_the_request_the_partners_sdk_posts() {
         minimal.trim_end()
     );
     // and decode does not take it for a host event
-    let decoded = Command::new(env!("CARGO_BIN_EXE_partner-events"))
-        .args(["decode", "-"])
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(minimal.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&decoded.stdout).unwrap();
+    let report = decode_report(&minimal);
     assert_eq!(report["outcome"], "not_event", "{report}");
     for seeded in stdout(&run(&[
         "sample",
