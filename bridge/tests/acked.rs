@@ -239,11 +239,13 @@ async fn bad_numbers_and_acks_get_clear_errors_and_lose_nothing() {
         error["error"]["message"],
         "an ack for frame 7, but the server has sent 0 so far; ignored"
     );
-    send(&mut client, json!({"seq": 0, "event": {}})).await;
-    assert_eq!(
-        next(&mut client).await.unwrap()["error"]["message"],
-        "page messages are numbered from 1"
-    );
+    for seq in [0, 1u64 << 53, u64::MAX] {
+        send(&mut client, json!({"seq": seq, "event": {}})).await;
+        assert_eq!(
+            next(&mut client).await.unwrap()["error"]["message"],
+            "page messages are numbered from 1 to 9007199254740991"
+        );
+    }
     send(&mut client, json!({"what": 1})).await;
     assert!(next(&mut client).await.unwrap()["error"]["message"]
         .as_str()
@@ -365,6 +367,20 @@ async fn a_foreign_or_forged_session_id_never_attaches_to_another_pages_session(
             .unwrap()
             .starts_with("this session id belongs to another page"));
         assert_eq!(next_or_close(&mut intruder).await, Err(Some(4403)));
+    }
+    // numbers no page counts to, which would overflow on the next message
+    for (acked, received) in [(u64::MAX, 0), (0, 1u64 << 53)] {
+        let mut client = open(server.address).await;
+        send(
+            &mut client,
+            json!({"hello": {"session": "another-session-00001", "acked": acked, "received": received}}),
+        )
+        .await;
+        assert_eq!(
+            next(&mut client).await.unwrap()["error"]["message"],
+            "the hello's numbers must be at most 9007199254740991 (2^53 - 1)"
+        );
+        assert_eq!(next_or_close(&mut client).await, Err(Some(4400)));
     }
     for bad in ["short", "has spaces in it, many of them", &"x".repeat(65)] {
         let mut client = open(server.address).await;

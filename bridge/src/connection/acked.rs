@@ -23,6 +23,8 @@ use crate::Shared;
 
 /// How long a new connection may take to say hello.
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
+/// The largest number either side counts to: JavaScript's largest exact integer.
+const MAX_NUMBER: u64 = (1 << 53) - 1;
 /// Acknowledge at least this often while frames keep arriving.
 const ACK_EVERY: u32 = 64;
 /// Room the outbox must have before a message is handled: a few replies' worth.
@@ -141,6 +143,13 @@ async fn hello<H: Handler, F>(
         ));
     };
     check_page_session(&hello.session).map_err(|message| (message, close::PROTOCOL))?;
+    // numbers a page counts in JavaScript; and no arithmetic on them can overflow
+    if hello.acked > MAX_NUMBER || hello.received > MAX_NUMBER {
+        return Err((
+            format!("the hello's numbers must be at most {MAX_NUMBER} (2^53 - 1)"),
+            close::PROTOCOL,
+        ));
+    }
     let token = hello.token.or(url_token);
     if let Some(check) = &shared.authorize {
         if !check(token.clone()).await {
@@ -318,8 +327,11 @@ async fn serve<H, F>(
         };
 
         if let Some(seq) = frame.seq {
-            if seq == 0 {
-                protocol_error("page messages are numbered from 1", Some(seq));
+            if seq == 0 || seq > MAX_NUMBER {
+                protocol_error(
+                    &format!("page messages are numbered from 1 to {MAX_NUMBER}"),
+                    Some(seq),
+                );
                 continue;
             } else if seq <= core.handled {
                 // a resend of what this process already handled: acknowledge it again, only
