@@ -40,6 +40,10 @@ struct ResponseMessage<'a> {
 impl GetEventsResponse {
     /// Parses the `message` of a `response`: `Ok(None)` when it answers another request.
     pub fn from_message(message: &str) -> Result<Option<Self>, DecodeError> {
+        // an object only: serde's derived structs would read an array's items as the fields
+        if !message.trim_start().starts_with('{') {
+            return Ok(None);
+        }
         let Ok(response) = serde_json::from_str::<ResponseMessage<'_>>(message) else {
             return Ok(None);
         };

@@ -429,6 +429,24 @@ fn decode_encode_decode_is_stable_for_every_kind_of_message() {
 }
 
 #[test]
+fn a_version_or_a_get_events_answer_is_never_read_from_an_array() {
+    // a payload `["2.0.0"]` has no schemaVersion: it is read as the newest version, and refused
+    let array_payload = r#"{"type":"event","message":{"eventName":"aw-interaction-hold-v1","value":["2.0.0"]}}"#;
+    match decode(array_payload) {
+        Err(DecodeError::InvalidPayload { schema_version, .. }) => {
+            assert_eq!(schema_version, "1.0.0")
+        }
+        other => panic!("expected an invalid 1.0.0 payload, got {other:?}"),
+    }
+    // a response whose message is an array answers no request
+    let array_response = r#"{"type":"response","message":["system","getEvents",5]}"#;
+    match decode(array_response) {
+        Ok(Message::NotEvent(non_event)) => assert_eq!(non_event.get_events, None),
+        other => panic!("expected a response that is not getEvents, got {other:?}"),
+    }
+}
+
+#[test]
 fn objects_are_never_read_from_arrays() {
     // serde's derived structs accept `[field, field]`; the SDK's zod objects do not, nor do we
     let positional = envelope("aw-interaction-hold-v1", json!(["int-1", "1.0.0"]));

@@ -79,8 +79,12 @@ pub(super) fn optional_string(
         .transpose()
 }
 
-/// The payload's own `schemaVersion`, when it is an object with a string there.
+/// The payload's own `schemaVersion`, when it is an object with a string there. (Not an array:
+/// serde's derived structs read arrays too, and `["2.0.0"]` has no `schemaVersion`.)
 pub(super) fn payload_schema_version(payload: &RawValue) -> Option<String> {
+    if !payload.get().starts_with('{') {
+        return None;
+    }
     serde_json::from_str::<PayloadVersion<'_>>(payload.get())
         .ok()?
         .schema_version
