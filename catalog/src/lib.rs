@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod asyncapi;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod naming;
 pub mod sample;
 pub mod schema;
+pub mod typescript;
 pub mod yaml;
 
 use std::path::Path;

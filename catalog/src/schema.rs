@@ -22,7 +22,7 @@ pub fn payload_schema(catalog: &Catalog, event: &Event, version: &Version) -> Va
         Payload::Open(why) => json!({
             "description": format!("Payload not yet documented: kept as open JSON. {why}"),
         }),
-        Payload::Object(object) => object_schema(object, catalog, &mut defs),
+        Payload::Object(object) => object_schema(object, catalog, &mut defs, Refs::DEFS),
     };
     let body = schema.as_object_mut().expect("schemas here are objects");
     let mut document = Map::new();
@@ -108,11 +108,26 @@ pub fn catalog_schemas(catalog: &Catalog) -> Value {
     })
 }
 
-fn object_schema(object: &Object, catalog: &Catalog, defs: &mut Map<String, Value>) -> Value {
+/// Where a document keeps its shapes: `#/$defs/` in a JSON Schema document of its own,
+/// `#/components/schemas/` in an AsyncAPI document.
+#[derive(Clone, Copy)]
+pub(crate) struct Refs(pub(crate) &'static str);
+
+impl Refs {
+    const DEFS: Refs = Refs("#/$defs/");
+}
+
+/// The schema of an object type, with the shapes it uses added to `defs`.
+pub(crate) fn object_schema(
+    object: &Object,
+    catalog: &Catalog,
+    defs: &mut Map<String, Value>,
+    refs: Refs,
+) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for field in &object.fields {
-        let mut schema = type_schema(&field.ty, catalog, defs);
+        let mut schema = type_schema(&field.ty, catalog, defs, refs);
         if field.nullable {
             schema = json!({"anyOf": [schema, {"type": "null"}]});
         }
@@ -129,7 +144,13 @@ fn object_schema(object: &Object, catalog: &Catalog, defs: &mut Map<String, Valu
     json!({"type": "object", "properties": properties, "required": required})
 }
 
-fn type_schema(ty: &Type, catalog: &Catalog, defs: &mut Map<String, Value>) -> Value {
+/// The schema of a type, with the shapes it uses added to `defs`.
+pub(crate) fn type_schema(
+    ty: &Type,
+    catalog: &Catalog,
+    defs: &mut Map<String, Value>,
+    refs: Refs,
+) -> Value {
     match ty {
         Type::String => json!({"type": "string"}),
         Type::Number => json!({"type": "number"}),
@@ -137,30 +158,32 @@ fn type_schema(ty: &Type, catalog: &Catalog, defs: &mut Map<String, Value>) -> V
         Type::Json => json!({}),
         Type::Literal(value) => json!({"const": value}),
         Type::Enum(values) => json!({"enum": values}),
-        Type::Array(item) => json!({"type": "array", "items": type_schema(item, catalog, defs)}),
+        Type::Array(item) => {
+            json!({"type": "array", "items": type_schema(item, catalog, defs, refs)})
+        }
         Type::Map(value) => {
-            json!({"type": "object", "additionalProperties": type_schema(value, catalog, defs)})
+            json!({"type": "object", "additionalProperties": type_schema(value, catalog, defs, refs)})
         }
         Type::Union(variants) => {
             let any_of: Vec<Value> = variants
                 .iter()
-                .map(|v| type_schema(v, catalog, defs))
+                .map(|v| type_schema(v, catalog, defs, refs))
                 .collect();
             json!({"anyOf": any_of})
         }
-        Type::Object(object) => object_schema(object, catalog, defs),
+        Type::Object(object) => object_schema(object, catalog, defs, refs),
         Type::Named(name) => {
             if !defs.contains_key(name) {
                 // placeholder first, so a shape that refers to itself through an array ends
                 defs.insert(name.clone(), Value::Bool(true));
                 let shape = &catalog.shapes[name];
-                let mut schema = type_schema(&shape.ty, catalog, defs);
+                let mut schema = type_schema(&shape.ty, catalog, defs, refs);
                 if let (Some(doc), Some(map)) = (&shape.doc, schema.as_object_mut()) {
                     map.insert("description".into(), json!(doc));
                 }
                 defs.insert(name.clone(), schema);
             }
-            json!({"$ref": format!("#/$defs/{name}")})
+            json!({"$ref": format!("{}{name}", refs.0)})
         }
     }
 }

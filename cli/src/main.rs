@@ -11,6 +11,7 @@ use partner_events::{CatalogDate, Decoder, SunsetPolicy};
 use partner_events_catalog::{Catalog, Severity};
 
 mod decode;
+mod generate;
 mod report;
 mod tooling;
 
@@ -55,6 +56,35 @@ enum Command {
     /// by default, a minimal one, or N random ones from a seed (the same seed, the same samples).
     /// For tests and the host simulator.
     Sample(SampleArgs),
+    /// Write one TypeScript module for a partner's page: a type and a zod (v4) schema for every
+    /// shape and event version, every event's lifecycle, and `decode`, `route` and
+    /// `sendEventArgs` with the Rust decoder's rules. Exit 1 on catalog problems, 2 when `--out`
+    /// cannot be written.
+    Typescript(TypescriptArgs),
+    /// Write an AsyncAPI 3.0 document of the catalog: what the host sends (received) and what
+    /// the partner sends, one message per event and schema version.
+    Asyncapi(AsyncapiArgs),
+}
+
+#[derive(clap::Args)]
+struct TypescriptArgs {
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// The file to write (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct AsyncapiArgs {
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// `yaml` or `json`.
+    #[arg(long, value_enum, default_value = "yaml")]
+    format: generate::Format,
+    /// The file to write (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -157,6 +187,12 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Decode(args) => decode_command(&args),
+        Command::Typescript(args) => {
+            generate::typescript(&args.catalog.catalog, args.out.as_deref())
+        }
+        Command::Asyncapi(args) => {
+            generate::asyncapi(&args.catalog.catalog, args.format, args.out.as_deref())
+        }
         Command::Schema(args) => tooling::schema(
             &args.catalog.catalog,
             args.event.as_deref(),
@@ -203,6 +239,11 @@ fn decode_command(args: &DecodeArgs) -> ExitCode {
             ExitCode::from(EXIT_UNREADABLE)
         }
     }
+}
+
+/// The catalog's text, for showing a diagnostic found after loading.
+pub(crate) fn read_source(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
 }
 
 fn read(path: &Path) -> Result<(String, partner_events_catalog::Loaded), ExitCode> {

@@ -429,9 +429,35 @@ fn decode_encode_decode_is_stable_for_every_kind_of_message() {
 }
 
 #[test]
+fn a_null_value_is_no_value_whether_the_event_is_known_or_not() {
+    for name in ["aw-interaction-hold-v1", "aw-brand-new-v1"] {
+        let message =
+            format!(r#"{{"type":"event","message":{{"eventName":"{name}","value":null}}}}"#);
+        match decode(&message) {
+            Err(DecodeError::NotSdkMessage { reason }) => {
+                assert_eq!(reason, "the event message has no `value`")
+            }
+            other => panic!("{name}: expected no value, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_payload_without_its_version_is_read_even_with_a_number_f64_cannot_hold() {
+    // the version is patched in without reading the other values as numbers
+    let message = r#"{"type":"event","message":{"eventName":"aw-interaction-hold-v1","value":{"interactionId":"i","x":1e400}}}"#;
+    assert!(
+        matches!(decode(message), Ok(Message::Event(_))),
+        "{:?}",
+        decode(message)
+    );
+}
+
+#[test]
 fn a_version_or_a_get_events_answer_is_never_read_from_an_array() {
     // a payload `["2.0.0"]` has no schemaVersion: it is read as the newest version, and refused
-    let array_payload = r#"{"type":"event","message":{"eventName":"aw-interaction-hold-v1","value":["2.0.0"]}}"#;
+    let array_payload =
+        r#"{"type":"event","message":{"eventName":"aw-interaction-hold-v1","value":["2.0.0"]}}"#;
     match decode(array_payload) {
         Err(DecodeError::InvalidPayload { schema_version, .. }) => {
             assert_eq!(schema_version, "1.0.0")

@@ -91,13 +91,13 @@ pub(super) fn payload_schema_version(payload: &RawValue) -> Option<String> {
         .map(Cow::into_owned)
 }
 
-/// The payload with its `schemaVersion` set to `version`; `None` when it is not an object.
+/// The payload with its `schemaVersion` set to `version`; `None` when it is not an object. The
+/// other values are kept as raw text, so a number JSON allows but `f64` cannot hold (`1e400`)
+/// in a key the type ignores does not make the payload unreadable.
 pub(super) fn with_schema_version(payload: &RawValue, version: &SchemaVersion) -> Option<String> {
-    let mut object: serde_json::Map<String, serde_json::Value> =
+    let mut object: std::collections::BTreeMap<String, &RawValue> =
         serde_json::from_str(payload.get()).ok()?;
-    object.insert(
-        "schemaVersion".into(),
-        serde_json::Value::String(version.to_string()),
-    );
+    let version = serde_json::value::to_raw_value(&version.to_string()).ok()?;
+    object.insert("schemaVersion".into(), &version);
     serde_json::to_string(&object).ok()
 }
