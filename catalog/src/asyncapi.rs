@@ -177,8 +177,14 @@ fn message(event: &Event, version: &Version, type_name: &str) -> Value {
         "x-sunset": date(event.sunset),
         "x-replaced-by": event.replaced_by,
     });
-    if let Some(link) = &event.doc_link {
-        message["externalDocs"] = json!({"url": link});
+    // `externalDocs.url` must be an absolute URI; the documentation table's links are relative
+    // to a site this catalog does not name, so those are kept as they are, in an `x-` field
+    match &event.doc_link {
+        Some(link) if link.starts_with("https://") || link.starts_with("http://") => {
+            message["externalDocs"] = json!({"url": link});
+        }
+        Some(link) => message["x-doc-link"] = json!(link),
+        None => {}
     }
     message
 }
