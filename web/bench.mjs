@@ -18,6 +18,12 @@ try {
   for (const r of results) {
     console.log(`| ${r.message} | ${r.bytes.toLocaleString("en")} | ${us(r.jsonParseNs)} | ${us(r.decodeNs)} | ${r.decodeOverParse.toFixed(2)}× | ${us(r.copyAndDecodeNs)} | ${r.copyAndDecodeOverParse.toFixed(2)}× | ${us(r.fromOnMessageNs)} |`);
   }
+  console.log("\nThe generated TypeScript module (`partner-events typescript`), on the same messages:\n");
+  console.log("| message | zod 4 safeParse of the payload | decode (the onMessage object) | ÷ zod | added | decode (the JSON text) | the wasm path from the object |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const r of results) {
+    console.log(`| ${r.message} | ${us(r.zodNs)} | ${us(r.tsDecodeNs)} | ${r.tsOverZod.toFixed(2)}× | ${us(r.tsAddedNs)} | ${us(r.tsDecodeTextNs)} | ${us(r.fromOnMessageNs)} |`);
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -3,7 +3,8 @@
 //   partner/       the bridge example's partner page (the SDK connected to a Rust server)
 //   partner-wasm/  the example partner page in Rust and WebAssembly (when the .wasm is built)
 //   samples/       the bundled sample messages
-//   bench/         the in-page decode benchmark (when tests/wasm-check's .wasm is built)
+//   bench/         the in-page decode benchmark: the wasm module (when tests/wasm-check's .wasm is
+//                  built) and the generated TypeScript module
 // Pages that import the partner SDK are bundled with esbuild; the SDK comes from node_modules and
 // is never copied into the repository.
 //
@@ -43,7 +44,7 @@ async function bundle(entry, outfile) {
 const bridgePage = join(out, "partner");
 mkdirSync(bridgePage);
 cpSync(join(web, "bridge-page", "index.html"), join(bridgePage, "index.html"));
-await bundle(join(web, "bridge-page", "main.js"), join(bridgePage, "main.js"));
+await bundle(join(web, "bridge-page", "main.ts"), join(bridgePage, "main.js"));
 
 const built = ["host", "samples", "partner"];
 if (existsSync(wasm)) {
@@ -51,14 +52,17 @@ if (existsSync(wasm)) {
   mkdirSync(page);
   cpSync(join(web, "partner-wasm", "index.html"), join(page, "index.html"));
   cpSync(wasm, join(page, "partner.wasm"));
-  await bundle(join(web, "partner-wasm", "main.js"), join(page, "main.js"));
+  await bundle(join(web, "partner-wasm", "main.ts"), join(page, "main.js"));
   built.push("partner-wasm");
 } else {
   console.warn(`note: no ${wasm}; the wasm partner page is not built (see the README, "In the browser")`);
 }
 if (existsSync(checkWasm)) {
-  cpSync(join(web, "bench"), join(out, "bench"), { recursive: true });
-  cpSync(checkWasm, join(out, "bench", "check.wasm"));
+  const bench = join(out, "bench");
+  mkdirSync(bench);
+  cpSync(join(web, "bench", "index.html"), join(bench, "index.html"));
+  cpSync(checkWasm, join(bench, "check.wasm"));
+  await bundle(join(web, "bench", "bench.ts"), join(bench, "bench.js"));
   built.push("bench");
 }
 console.log(`built ${built.join(", ")} into ${out}`);

@@ -39,6 +39,26 @@ export const BUFFER_LIMIT = Object.freeze({ messages: 10_000, bytes: 16 * 1024 *
 
 const SESSION_KEY = "partner-events-bridge.session";
 
+/**
+ * What a reload must not forget: the session id, the key the server issued for resuming it, the
+ * next page number and the last server number applied.
+ * @typedef {{ id: string, key: string | undefined, next: number, received: number }} Session
+ */
+
+/**
+ * A numbered frame from the server: a reply for the host or a message for the page.
+ * @typedef {{ seq: number, id?: string, sendEvent?: { name: string, data: unknown }, page?: unknown }} NumberedFrame
+ */
+
+/**
+ * Connects the partner SDK in the page to a partner-events bridge server (the types are in
+ * types.d.ts, and checked against this implementation).
+ *
+ * @template [ToPage=unknown]
+ * @template [FromPage=unknown]
+ * @param {import("./types.js").BridgeOptions<ToPage, FromPage>} options
+ * @returns {import("./types.js").Bridge<FromPage>}
+ */
 export function connectBridge({
   sdk,
   app,
@@ -54,6 +74,7 @@ export function connectBridge({
     duplicates: 0, errors: 0, connections: 0,
   };
   // Unacknowledged messages, oldest first: {seq, frame, bytes}.
+  /** @type {{ seq: number, frame: string, bytes: number }[]} */
   const pending = [];
   let pendingBytes = 0;
   let session = loadSession();
@@ -64,14 +85,18 @@ export function connectBridge({
   // The last server number applied on this session (reset when a server starts it afresh).
   let received = session.received;
   // Ids of frames applied per page number ("d<seq>.<k>"), until that number is acknowledged.
+  /** @type {Map<number, Set<string>>} */
   const appliedIds = new Map();
   let dropsToReport = 0;
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let ackTimer = null;
 
+  /** @type {WebSocket | null} */
   let socket = null;
   let welcomed = false;
   let delay = backoff.initialMs;
   let closed = false;
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let timer = null;
   const target = new URL(url, location.href);
 
@@ -117,6 +142,7 @@ export function connectBridge({
     saveSession(session);
   }
 
+  /** @param {string} text */
   function onFrame(text) {
     let frame;
     try {
@@ -139,7 +165,10 @@ export function connectBridge({
     }
   }
 
+  /** @param {{ key: string, resumed: boolean, acked: number }} welcome */
   function welcome({ key, resumed, acked: handled }) {
+    const ws = socket;
+    if (ws === null) return;
     session.key = key;
     if (!resumed) received = 0;
     remember();
@@ -147,19 +176,23 @@ export function connectBridge({
     welcomed = true;
     delay = backoff.initialMs;
     stats.connections += 1;
-    for (const entry of pending) socket.send(entry.frame);
+    for (const entry of pending) ws.send(entry.frame);
     stats.resent += pending.length;
     if (dropsToReport > 0) reportDrops();
     onEvent({ kind: "open", url: target.href, resumed, resent: pending.length });
   }
 
+  /** @param {number} handled */
   function acknowledge(handled) {
     if (handled <= acked) return;
     acked = handled;
-    while (pending.length > 0 && pending[0].seq <= acked) pendingBytes -= pending.shift().bytes;
+    while (pending.length > 0 && /** @type {{ seq: number }} */ (pending[0]).seq <= acked) {
+      pendingBytes -= pending.shift()?.bytes ?? 0;
+    }
     for (const seq of appliedIds.keys()) if (seq <= acked) appliedIds.delete(seq);
   }
 
+  /** @param {NumberedFrame} frame */
   function applyNumbered(frame) {
     if (frame.seq <= received) {
       stats.duplicates += 1;
@@ -168,26 +201,28 @@ export function connectBridge({
     received = frame.seq;
     remember();
     scheduleAck();
-    const match = /^d(\d+)\./.exec(frame.id ?? "");
+    const id = frame.id ?? "";
+    const match = /^d(\d+)\./.exec(id);
     if (match) {
       const seq = Number(match[1]);
       let ids = appliedIds.get(seq);
       if (!ids) appliedIds.set(seq, (ids = new Set()));
-      if (ids.has(frame.id)) {
+      if (ids.has(id)) {
         // a restarted server handled the same message again and sent the same frame
         stats.duplicates += 1;
         return;
       }
-      ids.add(frame.id);
+      ids.add(id);
     }
     if (frame.sendEvent) {
       stats.replies += 1;
       sdk.system.sendEvent(frame.sendEvent.name, frame.sendEvent.data);
-      onEvent({ kind: "reply", name: frame.sendEvent.name, data: frame.sendEvent.data, id: frame.id });
+      onEvent({ kind: "reply", name: frame.sendEvent.name, data: frame.sendEvent.data, id });
     } else if ("page" in frame) {
       stats.pageMessages += 1;
-      onPageMessage(frame.page, { id: frame.id });
-      onEvent({ kind: "page", message: frame.page, id: frame.id });
+      // the server's PageHandler side sends its ToPage type; the page takes its word for it
+      onPageMessage(/** @type {ToPage} */ (frame.page), { id });
+      onEvent({ kind: "page", message: frame.page, id });
     }
   }
 
@@ -195,16 +230,23 @@ export function connectBridge({
     if (ackTimer !== null) return;
     ackTimer = setTimeout(() => {
       ackTimer = null;
-      if (welcomed) socket.send(JSON.stringify({ ack: received }));
+      if (welcomed && socket !== null) socket.send(JSON.stringify({ ack: received }));
     }, 20);
   }
 
   function reportDrops() {
+    if (socket === null) return;
     socket.send(JSON.stringify({ dropped: { count: dropsToReport, total: stats.dropped } }));
     dropsToReport = 0;
   }
 
-  // Numbers, keeps and (when connected) sends one message; `body` is its JSON text.
+  /**
+   * Numbers, keeps and (when connected) sends one message; `body` is its JSON text.
+   * @param {"event" | "page"} kind
+   * @param {string} body
+   * @param {unknown} message
+   * @returns {boolean}
+   */
   function deliver(kind, body, message) {
     const source = kind === "event" ? "host" : "page";
     const frame = `{"seq":${nextSeq},"${kind}":${body}}`;
@@ -220,7 +262,7 @@ export function connectBridge({
     pendingBytes += bytes;
     nextSeq += 1;
     remember();
-    if (welcomed && socket.readyState === WebSocket.OPEN) {
+    if (welcomed && socket !== null && socket.readyState === WebSocket.OPEN) {
       socket.send(frame);
       stats.forwarded += 1;
       onEvent({ kind: "forwarded", source, message });
@@ -231,6 +273,7 @@ export function connectBridge({
     return true;
   }
 
+  /** @param {unknown} message */
   const forward = (message) => deliver("event", JSON.stringify(message), message);
 
   sdk.system.initialise({ ...app, onMessage: forward });
@@ -257,7 +300,7 @@ export function connectBridge({
     /** Stops reconnecting and closes the socket. */
     close() {
       closed = true;
-      clearTimeout(timer);
+      if (timer !== null) clearTimeout(timer);
       socket?.close();
     },
   };
@@ -274,12 +317,14 @@ function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** @returns {Session} */
 function newSession() {
   const session = { id: randomId(), key: undefined, next: 1, received: 0 };
   saveSession(session);
   return session;
 }
 
+/** @returns {Session} */
 function loadSession() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
@@ -292,6 +337,7 @@ function loadSession() {
   return newSession();
 }
 
+/** @param {Session} session */
 function saveSession(session) {
   try {
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));

@@ -92,6 +92,12 @@ test("the sample messages reach the Rust handlers typed, the reply reaches the h
     await partner.waitForFunction(() => window.partnerPage.answers.length === 1);
     assert.equal(await partner.textContent(`li.card[data-interaction="${call}"] .answer`), `opened the record of ${call}`);
     await waitFor("the server's line for the button", () => server.lines.some((line) => line.includes(`⇠ page: open-record on ${call} (delivery `)));
+    // the page shows what the host sent typed, decoded by the generated TypeScript module
+    const shownOnPage = await partner.$$eval("#events li", (items) => items.map((item) => item.textContent));
+    assert.ok(shownOnPage.includes("→ server: aw-chat-init-v1: 2 message(s) in int-7"), shownOnPage.join("\n"));
+    // deprecated until its sunset on 2026-12-08, past its sunset after
+    assert.ok(shownOnPage.some((line) => /^→ server: aw-interaction-focus-v1 \((deprecated|sunset)\)$/.test(line)), shownOnPage.join("\n"));
+    assert.ok(shownOnPage.includes("→ server: aw-chat-message-sent-v1 (invalid)"), shownOnPage.join("\n"));
     assert.deepEqual(errors, []);
     await page.close();
   } finally {

@@ -2,13 +2,13 @@
 // go out through the SDK's sendEvent. With ?trace in its URL, the page also reports each outcome
 // to its parent window, for the host simulator's log.
 import * as partnerSDK from "@8x8/pui-partner-comm";
-import { loadPartner } from "./partner-wasm.js";
+import { loadPartner, type Outcome } from "./partner-wasm";
 
 const trace = new URLSearchParams(location.search).has("trace");
-const list = document.getElementById("events");
-const statusLine = document.getElementById("status");
+const list = document.getElementById("events") as HTMLElement;
+const statusLine = document.getElementById("status") as HTMLElement;
 
-function show(outcome) {
+function show(outcome: Outcome): void {
   const item = document.createElement("li");
   item.className = outcome.outcome;
   item.textContent =
@@ -24,11 +24,12 @@ partnerSDK.system.initialise({
   appName: "partner-events wasm example",
   appVersion: "0.1.0",
   vendor: "partner-events",
-  onMessage(message) {
+  onMessage(message: unknown) {
     const outcome = app.handle(JSON.stringify(message), Date.now());
     show(outcome);
     if (trace) window.parent.postMessage({ partnerEventsTrace: outcome }, "*");
-    for (const { name, data } of outcome.sends ?? []) {
+    if (outcome.outcome !== "handled") return;
+    for (const { name, data } of outcome.sends) {
       partnerSDK.system.sendEvent(name, data);
     }
   },
