@@ -429,17 +429,33 @@ fn decode_encode_decode_is_stable_for_every_kind_of_message() {
 }
 
 #[test]
-fn a_null_value_is_no_value_whether_the_event_is_known_or_not() {
-    for name in ["aw-interaction-hold-v1", "aw-brand-new-v1"] {
-        let message =
-            format!(r#"{{"type":"event","message":{{"eventName":"{name}","value":null}}}}"#);
-        match decode(&message) {
-            Err(DecodeError::NotSdkMessage { reason }) => {
-                assert_eq!(reason, "the event message has no `value`")
-            }
-            other => panic!("{name}: expected no value, got {other:?}"),
-        }
+fn a_null_value_is_a_value_kept_for_an_unknown_event_and_refused_by_a_known_ones_schema() {
+    let message = |name: &str| {
+        format!(r#"{{"type":"event","message":{{"eventName":"{name}","value":null}}}}"#)
+    };
+    match decode(&message("aw-brand-new-v1")) {
+        Ok(Message::UnknownEvent { payload, .. }) => assert_eq!(payload.get(), "null"),
+        other => panic!("expected the unknown event kept, got {other:?}"),
     }
+    match decode(&message("aw-interaction-hold-v1")) {
+        Err(DecodeError::InvalidPayload {
+            event,
+            schema_version,
+            ..
+        }) => {
+            assert_eq!(
+                (event.as_str(), schema_version.as_str()),
+                ("aw-interaction-hold-v1", "1.0.0")
+            )
+        }
+        other => panic!("expected the hold refused by its schema, got {other:?}"),
+    }
+    // only an absent value is missing
+    let absent = r#"{"type":"event","message":{"eventName":"aw-interaction-hold-v1"}}"#;
+    assert!(matches!(
+        decode(absent),
+        Err(DecodeError::NotSdkMessage { .. })
+    ));
 }
 
 #[test]

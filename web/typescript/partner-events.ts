@@ -2852,8 +2852,9 @@ function decodeMessage(message: unknown, options: DecodeOptions | undefined): De
   if (typeof name !== "string") {
     return notSdk(`\`message.eventName\` must be a string, not ${kindOf(name)}`);
   }
+  // null is a value (an unknown event's is kept; a known event's schema refuses it)
   const value = body["value"];
-  if (value === undefined || value === null) return notSdk("the event message has no `value`");
+  if (value === undefined) return notSdk("the event message has no `value`");
   return classify(
     name,
     value,

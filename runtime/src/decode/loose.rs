@@ -17,8 +17,15 @@ pub(super) struct LooseEnvelope<'a> {
 pub(super) struct LooseEventMessage<'a> {
     #[serde(rename = "eventName", borrow, default)]
     pub(super) event_name: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    /// `null` is a value here, kept as the payload (an unknown event's comes back as it was sent;
+    /// a known event's schema refuses it): only an absent `value` is missing.
+    #[serde(borrow, default, deserialize_with = "present")]
     pub(super) value: Option<&'a RawValue>,
+}
+
+/// `Some` for any value, `null` included (serde's `Option` reads `null` as `None`).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Deserialize)]

@@ -347,11 +347,6 @@ impl<C: EventCatalog> Decoder<C> {
                 // only a hand-written catalog could say "typed" and leave the slot empty
                 None => self.decode_slow(json),
             },
-            // a `value` of null is no value, as the slow path says (and it says why)
-            Some(Fast {
-                payload: FastPayload::Raw(payload),
-                ..
-            }) if payload.get() == "null" => self.decode_slow(json),
             Some(Fast {
                 envelope_version,
                 name,
