@@ -55,7 +55,7 @@ if (existsSync(wasm)) {
   await bundle(join(web, "partner-wasm", "main.ts"), join(page, "main.js"));
   built.push("partner-wasm");
 } else {
-  console.warn(`note: no ${wasm}; the wasm partner page is not built (see the README, "In the browser")`);
+  console.warn(`note: no ${wasm}; the wasm partner page is not built (see docs/page-wasm.md)`);
 }
 if (existsSync(checkWasm)) {
   const bench = join(out, "bench");

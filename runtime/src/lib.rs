@@ -85,7 +85,8 @@ pub use send::{send_event_args, send_request, Outbox, SendError, Sender};
 /// The catalog's events and shapes, generated from `catalog.yaml`.
 ///
 /// One type per event (per schema version, when an event has several), one per shared shape, and
-/// one per nested object, enum, literal or union, named as the README's naming section says.
+/// one per nested object, enum, literal or union, named as the guide's catalog chapter says
+/// (`docs/catalog.md`, "How names are formed").
 pub mod events {
     // `runtime/catalog.yaml` links to the repository root's, so that it travels in the package
     crate::include_catalog!("catalog.yaml");

@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import {
@@ -45,10 +45,28 @@ test("tsc --strict: the module, a partner's catalog's module, a consumer, and th
   const generated = join(root, "web", "typescript", "generated");
   mkdirSync(generated, { recursive: true });
   cli(["typescript", "--catalog", "tests/fixtures/typescript-catalog.yaml", "--out", join(generated, "fixture.ts")]);
+  // and every TypeScript example of the README and the guide, as a file of its own
+  const examples = docsTypeScript();
+  assert.ok(examples.length >= 4, `${examples.length} TypeScript examples in the docs`);
+  for (const { file, index, code } of examples) {
+    const source = code
+      .replaceAll('from "./partner-events"', 'from "../partner-events"')
+      .replaceAll('from "partner-events-bridge"', 'from "../../../bridge/page/types.js"'); // the package's types
+    // a module of its own, so that two examples' names do not meet
+    writeFileSync(join(generated, `doc-${file.replace(/\W/g, "-")}-${index}.ts`), `${source}\nexport {};\n`);
+  }
   const tsc = join(root, "web", "node_modules", "typescript", "bin", "tsc");
   const result = spawnSync(process.execPath, [tsc, "-p", join(root, "web", "typescript")], { encoding: "utf8" });
   assert.equal(result.status, 0, `tsc reported:\n${result.stdout}${result.stderr}`);
 });
+
+/** The ```ts blocks of README.md and docs/*.md. */
+function docsTypeScript() {
+  const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  return files.flatMap((file) =>
+    [...readFileSync(join(root, file), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, index) => ({ file, index, code: match[1] })),
+  );
+}
 
 /** Compares the TypeScript decode of each line (as text, and as the object JSON.parse gives) with
  * the Rust decoder's report. Returns the disagreements, each classified. */

@@ -16,7 +16,7 @@ test("the runtime's checks pass in a module with no imports", () => {
   const report = text(exports.memory, exports.report(), length).trim().split("\n");
   assert.deepEqual(report.filter((line) => !line.startsWith("ok ")), []);
   assert.ok(report.length >= 14, report.join("\n"));
-  // decoding without a clock judged on the build date, as the README says
+  // decoding without a clock judged on the build date, as docs/page-wasm.md says
   assert.ok(report.includes("ok Decoder::new() judges on the build date"));
 });
 

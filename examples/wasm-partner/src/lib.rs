@@ -6,7 +6,7 @@
 //! for each event the app sends back. The module imports nothing: the page's clock comes in as an
 //! argument, and the runtime never reads one.
 //!
-//! Build it (see the README, "In the browser"):
+//! Build it (see the guide, `docs/page-wasm.md`):
 //!
 //! ```text
 //! source target/wasm-toolchain/env.sh
