@@ -174,10 +174,11 @@ async fn main() -> ExitCode {
     let joined = tokio::time::timeout(options.timeout, futures_util::future::join_all(runs)).await;
     let elapsed = started.elapsed();
     let peak_kib = pid.and_then(|pid| memory_kib(pid, "VmHWM:"));
+    // (user, system) seconds the server spent on this run
     let cpu_used = pid
         .and_then(cpu_seconds)
         .zip(cpu_before)
-        .map(|(after, before)| after - before);
+        .map(|(after, before)| (after.0 - before.0, after.1 - before.1));
     if let Some(mut child) = server {
         let _ = child.kill().await;
     }
@@ -218,7 +219,9 @@ async fn main() -> ExitCode {
         total.replies,
         total.violations.len()
     );
-    let cpu_us_per_message = cpu_used.map(|seconds| seconds * 1e6 / total.replies.max(1) as f64);
+    let per_message = |seconds: f64| seconds * 1e6 / total.replies.max(1) as f64;
+    let cpu_us_per_message = cpu_used.map(|(user, system)| per_message(user + system));
+    let system_us_per_message = cpu_used.map(|(_, system)| per_message(system));
     println!(
         "{:.2} s, {throughput:.0} messages/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; server peak memory {}; server CPU {} per message",
         elapsed.as_secs_f64(),
@@ -245,6 +248,7 @@ async fn main() -> ExitCode {
             "p99Ms": percentile(0.99),
             "serverPeakKiB": peak_kib,
             "serverCpuUsPerMessage": cpu_us_per_message,
+            "serverSystemCpuUsPerMessage": system_us_per_message,
             "acked": options.acked,
         })
     );
@@ -506,14 +510,16 @@ fn memory_kib(pid: u32, field: &str) -> Option<u64> {
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// The process's CPU time so far (user and system), from `/proc/PID/stat`, in seconds.
-fn cpu_seconds(pid: u32) -> Option<f64> {
+/// The process's CPU time so far, in the program (user) and in the kernel on its behalf
+/// (system), from `/proc/PID/stat`, in seconds.
+fn cpu_seconds(pid: u32) -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // the fields after the command name, which is in parentheses and may hold spaces
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let utime: f64 = fields.get(11)?.parse().ok()?;
     let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / clock_ticks_per_second())
+    let ticks = clock_ticks_per_second();
+    Some((utime / ticks, stime / ticks))
 }
 
 fn clock_ticks_per_second() -> f64 {
