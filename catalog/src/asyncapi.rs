@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 use crate::docs;
 use crate::model::{Catalog, Direction, Event, Payload, Version};
 use crate::naming::version_type_name;
-use crate::schema::{object_schema, Refs};
+use crate::schema::{object_schema, send_request, Refs};
 
 const SHAPES: Refs = Refs("#/components/schemas/");
 
@@ -139,26 +139,7 @@ fn message(event: &Event, version: &Version, type_name: &str) -> Value {
                 },
             },
         }),
-        Direction::Send => json!({
-            "type": "object",
-            "required": ["type", "message"],
-            "properties": {
-                "type": {"const": "request"},
-                "message": {
-                    "type": "object",
-                    "required": ["action", "namespace", "value"],
-                    "properties": {
-                        "action": {"const": "sendEvent"},
-                        "namespace": {"const": "system"},
-                        "value": {
-                            "type": "object",
-                            "required": ["name", "data"],
-                            "properties": {"name": {"const": event.name}, "data": value},
-                        },
-                    },
-                },
-            },
-        }),
+        Direction::Send => send_request(json!({"const": event.name}), value),
     };
     let date = |d: Option<crate::Date>| d.map(|d| d.to_string());
     let mut message = json!({

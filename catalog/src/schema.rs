@@ -66,9 +66,16 @@ pub fn envelope_schema() -> Value {
 
 /// The request the SDK posts for `system.sendEvent`.
 pub fn send_request_schema() -> Value {
+    let mut schema = send_request(json!({"type": "string"}), Value::Bool(true));
+    schema["$schema"] = json!(DIALECT);
+    schema["title"] = json!("SDK sendEvent request");
+    schema
+}
+
+/// The shape of a `sendEvent` request, with the schemas of its event name and its data: any name
+/// and data in [`send_request_schema`], one event's in the AsyncAPI document.
+pub(crate) fn send_request(name: Value, data: Value) -> Value {
     json!({
-        "$schema": DIALECT,
-        "title": "SDK sendEvent request",
         "type": "object",
         "required": ["type", "message"],
         "properties": {
@@ -82,7 +89,7 @@ pub fn send_request_schema() -> Value {
                     "value": {
                         "type": "object",
                         "required": ["name", "data"],
-                        "properties": {"name": {"type": "string"}, "data": true}
+                        "properties": {"name": name, "data": data}
                     }
                 }
             }

@@ -1,12 +1,10 @@
 //! Every command the README and the guide show (`cargo run -- X ...`, `partner-events X ...`) is
 //! one the tool has, with the options it shows.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::root;
 
 /// The commands in `sh` blocks and in inline code: the words after `cargo run --` or
 /// `partner-events` up to a pipe, a redirection or a comment.
