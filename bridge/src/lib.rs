@@ -96,7 +96,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Query, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, RawQuery, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -165,9 +165,22 @@ pub(crate) struct Shared<H: Handler, F> {
     pub(crate) next_session: AtomicU64,
 }
 
-#[derive(serde::Deserialize)]
+/// The handshake's query string: the plain wire's `token` (the acknowledged protocol's comes in
+/// its hello). Read with `form_urlencoded`, which axum depends on anyway, rather than axum's
+/// `query` feature, which would add serde_urlencoded to every partner's build for one field.
 struct Handshake {
     token: Option<String>,
+}
+
+impl Handshake {
+    fn from_query(query: Option<&str>) -> Self {
+        let token = query.and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == "token")
+                .map(|(_, value)| value.into_owned())
+        });
+        Handshake { token }
+    }
 }
 
 impl<H, F> Bridge<H, F>
@@ -327,13 +340,14 @@ async fn upgrade<H, F>(
     State(shared): State<Arc<Shared<H, F>>>,
     peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
-    Query(handshake): Query<Handshake>,
+    RawQuery(query): RawQuery,
     upgrade: WebSocketUpgrade,
 ) -> Response
 where
     H: Handler + Send + 'static,
     F: Fn(Session) -> H + Send + Sync + 'static,
 {
+    let handshake = Handshake::from_query(query.as_deref());
     if shared.drain.is_draining() {
         shared.counters.refused(Refused::draining);
         return (

@@ -171,8 +171,10 @@ async fn only_allowed_origins_open_sessions() {
 
 #[tokio::test]
 async fn the_partners_token_check_runs_before_a_session_starts() {
-    let address =
-        serve(app().authorize(|token| async move { token.as_deref() == Some("agent-7") })).await;
+    let address = serve(app().authorize(|token| async move {
+        matches!(token.as_deref(), Some("agent-7" | "agent 7+é"))
+    }))
+    .await;
     let origin = same_origin(address);
     let mut client = connect(address, "?token=agent-7", Some(&origin))
         .await
@@ -180,6 +182,14 @@ async fn the_partners_token_check_runs_before_a_session_starts() {
     client.send(Message::text(chat_init("c1"))).await.unwrap();
     let (_, message) = reply_to(next(&mut client).await);
     assert!(message.ends_with(r#"token Some("agent-7")"#), "{message}");
+
+    // the query string is form-encoded: the token is decoded, whatever else the query holds
+    let mut client = connect(address, "?lang=en&token=agent%207%2B%C3%A9", Some(&origin))
+        .await
+        .unwrap();
+    client.send(Message::text(chat_init("c2"))).await.unwrap();
+    let (_, message) = reply_to(next(&mut client).await);
+    assert!(message.ends_with(r#"token Some("agent 7+é")"#), "{message}");
 
     for query in ["?token=agent-8", "", "?token="] {
         let (status, body) = refused_with(connect(address, query, Some(&origin)).await);

@@ -6,10 +6,12 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "tooling")]
 pub mod asyncapi;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
+#[cfg(feature = "tooling")]
 pub mod diff;
 pub mod docs;
 pub mod expand;
@@ -18,8 +20,11 @@ pub mod layout;
 pub mod load;
 pub mod model;
 pub mod naming;
+#[cfg(feature = "sample")]
 pub mod sample;
+#[cfg(feature = "tooling")]
 pub mod schema;
+#[cfg(feature = "tooling")]
 pub mod typescript;
 pub mod yaml;
 
