@@ -47,13 +47,10 @@
 //! with the same ids. A `d` id can only recur while its page message is unacknowledged, so the
 //! page forgets those ids once the message is acknowledged.
 //!
-//! **Close codes.** 1012 (service restart): the server drained; reconnect at once. 1011: the
-//! handler panicked; the session is gone (the message that panicked is acknowledged, so it is not
-//! replayed into the next handler). 4000: a newer connection of the same session took it over.
-//! 4008: the server holds as many unacknowledged frames for the page as it may, so it did not
-//! handle the next message: resume at once (the hello's `received` frees them) and resend.
-//! 4400: a frame broke the protocol (the error frame before says how). 4401: the token was
-//! refused. 4403: the session id belongs to another page (wrong key): start a new session id.
+//! **Close codes** are in [`close`]: 1012 (service restart) when the server drains, 1011 when the
+//! handler panicked, 4000 when a newer connection took the session over, 4008 when the server's
+//! unacknowledged frames are at their bound, 4400 for a frame that broke the protocol, 4401 for a
+//! refused token and 4403 for another page's session id.
 
 use serde::{Deserialize, Serialize};
 
@@ -94,15 +91,28 @@ impl ServerFrame {
     }
 }
 
-/// Close codes of the acknowledged protocol (see the module docs).
-pub(crate) mod close {
-    pub(crate) const RESTART: u16 = 1012;
-    pub(crate) const PANICKED: u16 = 1011;
-    pub(crate) const TAKEN_OVER: u16 = 4000;
-    pub(crate) const OUTBOX_FULL: u16 = 4008;
-    pub(crate) const PROTOCOL: u16 = 4400;
-    pub(crate) const UNAUTHORIZED: u16 = 4401;
-    pub(crate) const FOREIGN_SESSION: u16 = 4403;
+/// The close codes the bridge ends a connection with, for clients that implement the wire.
+/// 1000 is a normal close (the page left, or a plain session ended).
+pub mod close {
+    /// 1012, service restart: the server drained. Reconnect at once (to the next process) and
+    /// resend what is unacknowledged. Both protocols.
+    pub const RESTART: u16 = 1012;
+    /// 1011: the handler panicked and the session is gone. The message that panicked is
+    /// acknowledged, so it is not replayed into the next handler.
+    pub const PANICKED: u16 = 1011;
+    /// 4000: a newer connection of the same session took it over.
+    pub const TAKEN_OVER: u16 = 4000;
+    /// 4008: the server holds as many unacknowledged frames for the page as it may, so it did
+    /// not handle the next message. Resume at once (the hello's `received` frees them) and
+    /// resend.
+    pub const OUTBOX_FULL: u16 = 4008;
+    /// 4400: a frame broke the protocol; the error frame before it says how.
+    pub const PROTOCOL: u16 = 4400;
+    /// 4401: the session's token was refused.
+    pub const UNAUTHORIZED: u16 = 4401;
+    /// 4403: the session id belongs to another page (wrong key, or another token): start a new
+    /// session id.
+    pub const FOREIGN_SESSION: u16 = 4403;
 }
 
 /// A page frame of the acknowledged protocol, as read: every key optional, so that one pass says
