@@ -129,12 +129,20 @@ impl Origins {
             Ok(())
         } else if self.allowed.is_empty() {
             Err(format!(
-                "origin `{origin}` is not this server's; allow it with `Bridge::allow_origin`"
+                "origin `{}` is not this server's; allow it with `Bridge::allow_origin`",
+                shown(&origin)
             ))
         } else {
+            // The allowed origins are the operator's to know, not any caller's: the log names
+            // them, the answer does not.
+            let origin = shown(&origin);
+            tracing::warn!(
+                %origin,
+                allowed = %self.allowed.join(", "),
+                "handshake refused: its origin is not allowed"
+            );
             Err(format!(
-                "origin `{origin}` is not allowed; the allowed origins are {}",
-                self.allowed.join(", ")
+                "origin `{origin}` is not allowed here; the server's operator allows an origin with `Bridge::allow_origin`"
             ))
         }
     }
@@ -142,6 +150,16 @@ impl Origins {
 
 fn normalise(origin: &str) -> String {
     origin.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// A caller's origin as an answer or a log line repeats it: at most 200 characters.
+fn shown(origin: &str) -> String {
+    const AT_MOST: usize = 200;
+    if origin.chars().count() <= AT_MOST {
+        origin.to_owned()
+    } else {
+        format!("{}…", origin.chars().take(AT_MOST).collect::<String>())
+    }
 }
 
 #[cfg(test)]
@@ -227,5 +245,25 @@ mod tests {
         // the list replaces same-origin
         let same = headers(&[("host", "example.com"), ("origin", "http://example.com")]);
         assert!(origins.check(&same).is_err());
+    }
+
+    #[test]
+    fn a_refusal_names_the_callers_origin_and_no_allowed_one() {
+        let mut origins = Origins::default();
+        origins.allow("https://partner.example.com");
+        origins.allow("https://staging.partner.example.com");
+        let refused = origins.check(&headers(&[("origin", "https://evil.example")]));
+        assert_eq!(
+            refused,
+            Err("origin `https://evil.example` is not allowed here; the server's operator allows an origin with `Bridge::allow_origin`".into())
+        );
+        // a caller's long origin is cut short in the answer
+        let long = format!("https://{}.example", "a".repeat(500));
+        let refused = origins.check(&headers(&[("origin", &long)])).unwrap_err();
+        assert!(
+            refused.contains(&format!("`{}…`", &long[..200])),
+            "{refused}"
+        );
+        assert!(refused.len() < 400, "{refused}");
     }
 }
