@@ -55,40 +55,98 @@ impl SessionCap {
     }
 }
 
-/// At most `per_second` handshakes from one address in any one-second window.
+/// At most `per_second` handshakes from one address in each one-second window.
+///
+/// The windows are the table's, not each address's: a window starts at the first handshake after
+/// the previous one ended, and its counts are forgotten when the next starts. A handshake is one
+/// hash look-up under the lock (the map's own `RandomState` keeps addresses an attacker picks from
+/// colliding), and forgetting a window is one `clear`, which keeps the allocation: no handshake
+/// scans the table. Fixed windows need only the current window's counts, so there is no second
+/// generation: as with a window per address, an address can open `per_second` handshakes at the
+/// end of one window and as many at the start of the next.
+///
+/// The table holds at most `addresses` addresses in a window. Past that, an address it does not
+/// hold is refused until the window ends (and the operator is told, once per window), rather
+/// than counted in a bucket shared with other unknown addresses or let through. Trade-off: a flood
+/// from more addresses than the table holds keeps new addresses out for at most a second (pages
+/// retry with back-off and get in with the next window), while addresses already counted in the
+/// window keep their own limit; letting unknown addresses through instead would leave a flood
+/// from many addresses unlimited, and a shared bucket would refuse new addresses just the same,
+/// with one more counter to explain. Memory stays bounded: 10,000 addresses are under 400 KB.
 #[derive(Debug)]
 pub(crate) struct HandshakeRate {
     per_second: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    addresses: usize,
+    window: Mutex<Window>,
 }
 
-/// Addresses remembered at most; past it, windows that have ended are forgotten.
+#[derive(Debug, Default)]
+struct Window {
+    /// When the current window began; `None` before the first handshake.
+    started: Option<Instant>,
+    counts: HashMap<IpAddr, u32>,
+    /// Whether this window refused an address because the table was full (logged once).
+    overflowed: bool,
+}
+
+/// A window's length.
+const WINDOW: Duration = Duration::from_secs(1);
+
+/// Addresses a window holds at most, by default.
 const REMEMBERED_ADDRESSES: usize = 10_000;
 
 impl HandshakeRate {
     pub(crate) fn new(per_second: u32) -> Self {
+        HandshakeRate::holding(per_second, REMEMBERED_ADDRESSES)
+    }
+
+    /// A limit whose windows hold at most `addresses` addresses.
+    fn holding(per_second: u32, addresses: usize) -> Self {
         HandshakeRate {
             per_second,
-            windows: Mutex::new(HashMap::new()),
+            addresses,
+            window: Mutex::new(Window::default()),
         }
     }
 
-    /// Whether `address` may open another handshake now.
+    /// Whether `address` may open another handshake now (and counts it).
     pub(crate) fn allow(&self, address: IpAddr, now: Instant) -> bool {
-        let mut windows = self
-            .windows
+        // each update leaves the window whole: a poisoned lock's window is still good
+        let mut window = self
+            .window
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() >= REMEMBERED_ADDRESSES {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(1));
+        // `now` can be a little before `started` (read before another handshake took the lock):
+        // it is then in the current window
+        let ended = window
+            .started
+            .is_none_or(|started| now.saturating_duration_since(started) >= WINDOW);
+        if ended {
+            window.started = Some(now);
+            window.counts.clear();
+            window.overflowed = false;
         }
-        let (start, count) = windows.entry(address).or_insert((now, 0));
-        if now.duration_since(*start) >= Duration::from_secs(1) {
-            *start = now;
-            *count = 0;
+        let full = window.counts.len() >= self.addresses;
+        match window.counts.get_mut(&address) {
+            Some(count) => {
+                *count = count.saturating_add(1);
+                *count <= self.per_second
+            }
+            None if full => {
+                if !window.overflowed {
+                    window.overflowed = true;
+                    tracing::warn!(
+                        addresses = self.addresses,
+                        "handshakes from more addresses in one second than the rate limit's table holds: new addresses are refused (429) until the second ends"
+                    );
+                }
+                false
+            }
+            None => {
+                window.counts.insert(address, 1);
+                self.per_second >= 1
+            }
         }
-        *count += 1;
-        *count <= self.per_second
     }
 }
 
@@ -177,18 +235,74 @@ mod tests {
         assert!(SessionCap::new(None).take().is_ok());
     }
 
+    fn address(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
     #[test]
-    fn handshakes_per_second_are_counted_per_address_and_window() {
+    fn within_a_window_each_address_has_its_own_count() {
         let rate = HandshakeRate::new(3);
-        let now = Instant::now();
-        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        assert!((0..3).all(|_| rate.allow(a, now)));
-        assert!(!rate.allow(a, now));
-        assert!(rate.allow(b, now), "another address has its own window");
+        let start = Instant::now();
+        let (a, b) = (address("10.0.0.1"), address("2001:db8::1"));
+        let at = |ms| start + Duration::from_millis(ms);
+        let a_answers: Vec<_> = [0, 1, 500, 998, 999].map(|ms| rate.allow(a, at(ms))).into();
+        assert_eq!(a_answers, [true, true, true, false, false]);
+        assert!(rate.allow(b, at(999)), "another address has its own count");
+        assert!(rate.allow(b, at(999)) && rate.allow(b, at(999)));
+        assert!(!rate.allow(b, at(999)));
+    }
+
+    #[test]
+    fn a_window_ends_a_second_after_it_started_and_the_next_starts_at_the_next_handshake() {
+        let rate = HandshakeRate::new(2);
+        let start = Instant::now();
+        let a = address("10.0.0.1");
+        let at = |ms| start + Duration::from_millis(ms);
+        assert!(rate.allow(a, at(0)) && rate.allow(a, at(10)));
+        assert!(!rate.allow(a, at(999)), "still the first window");
+        // the first window ends at 1000 ms; the next starts at this handshake, 1500 ms
+        assert!(rate.allow(a, at(1500)) && rate.allow(a, at(1500)));
         assert!(
-            rate.allow(a, now + Duration::from_millis(1001)),
-            "a new window"
+            !rate.allow(a, at(2499)),
+            "the second window lasts until 2500 ms"
         );
+        assert!(rate.allow(a, at(2500)), "a third window");
+        // an instant read just before the window began (another handshake took the lock first)
+        // belongs to the current window
+        assert!(rate.allow(a, at(2499)));
+        assert!(!rate.allow(a, at(2499)));
+        // a long quiet spell: a fresh window
+        assert!(rate.allow(a, at(60_000)));
+    }
+
+    #[test]
+    fn no_handshakes_at_all_with_a_limit_of_zero() {
+        let rate = HandshakeRate::new(0);
+        let now = Instant::now();
+        assert!(!rate.allow(address("10.0.0.1"), now));
+        assert!(!rate.allow(address("10.0.0.1"), now + WINDOW));
+    }
+
+    #[test]
+    fn a_full_table_refuses_new_addresses_until_the_window_ends_and_keeps_counting_the_others() {
+        let rate = HandshakeRate::holding(2, 3);
+        let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
+        let known = ["10.0.0.1", "10.0.0.2", "10.0.0.3"].map(address);
+        for a in known {
+            assert!(rate.allow(a, at(0)));
+        }
+        let late = address("10.0.0.4");
+        assert!(!rate.allow(late, at(1)), "the table is full");
+        assert!(!rate.allow(late, at(999)));
+        // the addresses it holds keep their limit: one more each, then refused
+        assert!(rate.allow(known[0], at(2)));
+        assert!(!rate.allow(known[0], at(3)));
+        // the next window forgets them all, and the late address gets its place
+        assert!(rate.allow(late, at(1000)));
+        assert!(rate.allow(late, at(1001)));
+        assert!(!rate.allow(late, at(1002)));
+        assert_eq!(rate.window.lock().unwrap().counts.len(), 1);
     }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
