@@ -86,7 +86,10 @@ impl<H: Send + 'static> Registry<H> {
     ) -> Result<Result<Attached<H>, Refusal>, String> {
         let existing = self.sessions().get(page_session).cloned();
         if let Some(slot) = existing {
-            if key != Some(slot.key.as_str()) || token != slot.token.as_deref() {
+            // both compared, in constant time, so the answer's timing tells nothing of either
+            let key_matches = same_secret(key, Some(slot.key.as_str()));
+            let token_matches = same_secret(token, slot.token.as_deref());
+            if !(key_matches & token_matches) {
                 return Ok(Err(Refusal::Foreign));
             }
             let core = match Arc::clone(&slot.core).try_lock_owned() {
@@ -184,6 +187,19 @@ impl<H> Slot<H> {
     }
 }
 
+/// Whether a secret the page gave (a resume key, a token) is the one the session keeps, in time
+/// that does not depend on where they differ: `!=` stops at the first differing byte, which lets
+/// an attacker who can time the answers find a key byte by byte. The lengths are not secret (a
+/// key is 32 hex digits), so differing lengths answer at once.
+fn same_secret(given: Option<&str>, kept: Option<&str>) -> bool {
+    use subtle::ConstantTimeEq;
+    match (given, kept) {
+        (Some(given), Some(kept)) => given.as_bytes().ct_eq(kept.as_bytes()).into(),
+        (None, None) => true,
+        (Some(_), None) | (None, Some(_)) => false,
+    }
+}
+
 /// A random resume key: 128 bits from the operating system, as 32 hex digits.
 fn new_key() -> String {
     let mut bytes = [0u8; 16];
@@ -214,5 +230,38 @@ pub(crate) fn check_page_session(id: &str) -> Result<(), String> {
             "the hello's session id must be 16 to 64 characters of A-Z, a-z, 0-9, `-` and `_` (a random id the page keeps), not {:?}",
             id.chars().take(80).collect::<String>()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        let key = "0123456789abcdef0123456789abcdef";
+        let copy = String::from(key); // equal bytes elsewhere in memory
+        assert!(same_secret(Some(key), Some(copy.as_str())));
+        assert!(same_secret(None, None), "no token given, none kept");
+        for refused in [
+            "0123456789abcdef0123456789abcdee", // the last digit
+            "1123456789abcdef0123456789abcdef", // the first digit
+            "0123456789ABCDEF0123456789ABCDEF",
+            "0123456789abcdef0123456789abcde", // a prefix
+            "0123456789abcdef0123456789abcdef0",
+            "",
+        ] {
+            assert!(!same_secret(Some(refused), Some(key)), "{refused:?}");
+            assert!(!same_secret(Some(key), Some(refused)), "{refused:?}");
+        }
+        assert!(!same_secret(None, Some(key)), "no key given");
+        assert!(
+            !same_secret(Some("agent-7"), None),
+            "a token given, none kept"
+        );
+        // a fresh key is itself, and not another fresh key
+        let fresh = new_key();
+        assert!(same_secret(Some(&fresh), Some(&fresh.clone())));
+        assert!(!same_secret(Some(&fresh), Some(&new_key())));
     }
 }
