@@ -93,7 +93,10 @@ fn main() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     listener.set_nonblocking(true).expect("non-blocking");
     let address = listener.local_addr().expect("its address");
-    std::thread::spawn(move || {
+    // named, so that a profiler can tell the server's samples from the client's
+    // (`perf report --comm bridge-server`)
+    let server = std::thread::Builder::new().name("bridge-server".into());
+    let _ = server.spawn(move || {
         COUNTED.with(|counted| counted.set(true));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -6,6 +6,8 @@
 //! the bridge tracks its connections itself.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
@@ -32,11 +34,15 @@ use tokio_util::task::TaskTracker;
 #[derive(Debug, Clone, Default)]
 pub struct Drain {
     started: CancellationToken,
+    /// The same as `started`, read with one atomic load: every connection asks before each
+    /// frame, and the token's own check takes a lock.
+    draining: Arc<AtomicBool>,
     connections: TaskTracker,
 }
 
 /// What a drain did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DrainReport {
     /// Connections open when the drain started.
     pub connections: usize,
@@ -55,13 +61,14 @@ impl Drain {
     /// Starts the drain: new handshakes get 503, and each connection finishes the message it is
     /// handling, acknowledges what it handled and closes with 1012.
     pub fn start(&self) {
+        self.draining.store(true, Ordering::Release);
         self.started.cancel();
         self.connections.close();
     }
 
     /// Whether the drain has started (readiness turns false then).
     pub fn is_draining(&self) -> bool {
-        self.started.is_cancelled()
+        self.draining.load(Ordering::Acquire)
     }
 
     /// Resolves when the drain starts: give it to axum's `with_graceful_shutdown`.
@@ -101,10 +108,6 @@ impl Drain {
                 }
             }
         })
-    }
-
-    pub(crate) fn token(&self) -> &CancellationToken {
-        &self.started
     }
 
     pub(crate) fn track<F>(&self, connection: F) -> impl Future<Output = ()> + Send + 'static

@@ -81,6 +81,7 @@
 #![deny(missing_docs)]
 
 mod admission;
+mod config;
 mod connection;
 mod drain;
 mod outbox;
@@ -103,13 +104,14 @@ use axum::routing::get;
 use axum::Router;
 use partner_events::{Decoder, Handler};
 
+pub use config::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RESUME_WINDOW};
 pub use drain::{Drain, DrainReport};
 pub use page::PageHandler;
 pub use partner_events::SendError;
 pub use session::{PageSender, Session};
 pub use stats::{BridgeMetrics, BridgeStats, StatsSnapshot};
 
-use crate::outbox::Limits;
+use crate::config::Config;
 use crate::registry::Registry;
 use crate::stats::{Counters, Refused};
 
@@ -117,13 +119,6 @@ use crate::stats::{Counters, Refused};
 /// protocol. The router serves it at `/partner-events-bridge.js`; its header documents
 /// `connectBridge`.
 pub const PAGE_MODULE: &str = include_str!("../page/partner-events-bridge.js");
-
-/// Largest message a bridge accepts by default, in bytes: 1 MiB, fifty times the largest
-/// realistic SDK message (a chat-init with twenty messages is 20 KB).
-pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
-
-/// How long a session whose connection dropped is kept for its page to resume, by default.
-pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(30);
 
 /// The socket's read and write buffers: small, since almost every SDK message is small (a hold is
 /// 178 bytes). They grow for a large message, up to the size limit, so it still gets through; the
@@ -143,17 +138,31 @@ where
 type TokenCheck =
     dyn Fn(Option<String>) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync;
 
+type MakeHandler<H> = dyn Fn(Session) -> H + Send + Sync;
+
 /// A bridge's settings, built up and then turned into an axum [`Router`].
-pub struct Bridge<H: Handler, F> {
-    shared: Shared<H, F>,
+///
+/// It names only the handler's type (the factory is boxed, as axum boxes its handlers), so a
+/// bridge can be stored in a field, returned from a function and passed around before it is
+/// served.
+pub struct Bridge<H: Handler> {
+    shared: Shared<H>,
     path: String,
 }
 
-pub(crate) struct Shared<H: Handler, F> {
-    pub(crate) make_handler: F,
+impl<H: Handler> std::fmt::Debug for Bridge<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bridge")
+            .field("path", &self.path)
+            .field("max_message_bytes", &self.shared.config.max_message_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Shared<H: Handler> {
+    pub(crate) make_handler: Box<MakeHandler<H>>,
     pub(crate) decoder: Decoder<H::Catalog>,
-    pub(crate) max_message_bytes: usize,
-    pub(crate) limits: Limits,
+    pub(crate) config: Config,
     pub(crate) sessions: Arc<Registry<H>>,
     pub(crate) route_page: Option<page::RoutePage<H>>,
     pub(crate) drain: Drain,
@@ -183,19 +192,21 @@ impl Handshake {
     }
 }
 
-impl<H, F> Bridge<H, F>
+impl<H> Bridge<H>
 where
     H: Handler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
 {
     /// A bridge whose sessions each get the handler `make_handler` returns.
-    pub fn new(make_handler: F) -> Self {
+    pub fn new<F>(make_handler: F) -> Self
+    where
+        F: Fn(Session) -> H + Send + Sync + 'static,
+    {
+        let config = Config::default();
         Bridge {
             shared: Shared {
-                make_handler,
-                decoder: Decoder::for_catalog().max_message_bytes(DEFAULT_MAX_MESSAGE_BYTES),
-                max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
-                limits: Limits::default(),
+                make_handler: Box::new(make_handler),
+                decoder: Decoder::for_catalog().max_message_bytes(config.max_message_bytes),
+                config,
                 sessions: Arc::new(Registry::new(DEFAULT_RESUME_WINDOW)),
                 route_page: None,
                 drain: Drain::new(),
@@ -238,7 +249,7 @@ where
 
     /// Refuse messages larger than `bytes` (an error frame, then the connection closes).
     pub fn max_message_bytes(mut self, bytes: usize) -> Self {
-        self.shared.max_message_bytes = bytes;
+        self.shared.config.max_message_bytes = bytes;
         self.shared.decoder = self.shared.decoder.clone().max_message_bytes(bytes);
         self
     }
@@ -246,7 +257,7 @@ where
     /// Decode with this decoder (sunset policy, date); its size limit is replaced by
     /// [`Bridge::max_message_bytes`]'s.
     pub fn decoder(mut self, decoder: Decoder<H::Catalog>) -> Self {
-        self.shared.decoder = decoder.max_message_bytes(self.shared.max_message_bytes);
+        self.shared.decoder = decoder.max_message_bytes(self.shared.config.max_message_bytes);
         self
     }
 
@@ -262,8 +273,39 @@ where
     /// Bound what one session keeps for its page until acknowledged (default 4,096 frames and
     /// 4 MiB): past either, a handler's send fails with [`SendError::Full`].
     pub fn max_unacknowledged(mut self, frames: usize, bytes: usize) -> Self {
-        self.shared.limits.unacked_frames = frames;
-        self.shared.limits.unacked_bytes = bytes;
+        self.shared.config.outgoing.unacked_frames = frames;
+        self.shared.config.outgoing.unacked_bytes = bytes;
+        self
+    }
+
+    /// Bound what a plain-wire connection queues for its page, in bytes (default 4 MiB): past
+    /// it, a handler's send fails with [`SendError::Full`]. (The connection writes what is
+    /// queued before it reads on, so only sends from outside the handler can pile up.)
+    pub fn max_queued_bytes(mut self, bytes: usize) -> Self {
+        self.shared.config.outgoing.queued_bytes = bytes;
+        self
+    }
+
+    /// How long a new connection of the acknowledged protocol may take to send its hello
+    /// (default 10 s); past it, it is closed with 4400.
+    pub fn hello_timeout(mut self, timeout: Duration) -> Self {
+        self.shared.config.hello_within = timeout;
+        self
+    }
+
+    /// How long a hello that takes over a session waits for the session's previous connection
+    /// to finish the message in hand and let go (default 10 s); past it, the hello is refused
+    /// with 4000 and the page reconnects shortly.
+    pub fn takeover_timeout(mut self, timeout: Duration) -> Self {
+        self.shared.config.takeover_within = timeout;
+        self
+    }
+
+    /// How long an ending connection may take to write its last frames and its close frame
+    /// (default 5 s), on both protocols: a page that stops reading cannot hold a connection,
+    /// or a drain, open longer.
+    pub fn close_timeout(mut self, timeout: Duration) -> Self {
+        self.shared.config.close_within = timeout;
         self
     }
 
@@ -309,7 +351,7 @@ where
     pub fn into_router(self) -> Router {
         let shared = Arc::new(self.shared);
         Router::new()
-            .route(&self.path, get(upgrade::<H, F>))
+            .route(&self.path, get(upgrade::<H>))
             .with_state(shared)
             .route(
                 "/partner-events-bridge.js",
@@ -323,10 +365,9 @@ where
     }
 }
 
-impl<H, F> Bridge<H, F>
+impl<H> Bridge<H>
 where
     H: Handler + PageHandler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
 {
     /// Hand the page's own messages (acknowledged protocol) to the handler's [`PageHandler`]
     /// implementation. Without it, a page message gets an error frame.
@@ -336,8 +377,8 @@ where
     }
 }
 
-async fn upgrade<H, F>(
-    State(shared): State<Arc<Shared<H, F>>>,
+async fn upgrade<H>(
+    State(shared): State<Arc<Shared<H>>>,
     peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
@@ -345,7 +386,6 @@ async fn upgrade<H, F>(
 ) -> Response
 where
     H: Handler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
 {
     let handshake = Handshake::from_query(query.as_deref());
     if shared.drain.is_draining() {
@@ -393,7 +433,7 @@ where
             }
         }
     }
-    let limit = shared.max_message_bytes;
+    let limit = shared.config.max_message_bytes;
     let drain = shared.drain.clone();
     upgrade
         .max_message_size(limit)

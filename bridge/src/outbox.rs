@@ -1,38 +1,45 @@
-//! A session's outgoing stream: what its handler sends to the page, numbered and kept until the
-//! page acknowledges it (acknowledged protocol), and the pipe to the connection that writes it.
+//! A session's outgoing frames, in three pieces with one job each:
 //!
-//! Two bounds keep a page that stops reading from growing the server's memory:
-//! - a connection's *unwritten* bytes (queued for its socket, not yet written): past
-//!   [`Limits::unwritten_bytes`], the connection stops reading the page's frames until the writer
-//!   catches up, so the page's own buffer holds the rest (TCP backpressure, nothing lost);
-//! - a session's *unacknowledged* frames (written, not yet acknowledged): past
-//!   [`Limits::unacked_frames`] or [`Limits::unacked_bytes`], a handler's send fails with
-//!   [`SendError::Full`] instead of queueing.
+//! - [`Pipe`]: one connection's queue of frames for its socket. The connection writes them
+//!   itself, between reads and while a handler runs, so a frame costs no task hop;
+//! - [`Outbox`]: an acknowledged session's numbered frames, kept until the page acknowledges
+//!   them and sent again to the next connection of the session;
+//! - [`Outlet`]: where a [`Session`](crate::Session)'s sends go: the plain wire's pipe, or the
+//!   acknowledged session's outbox. Neither knows the other protocol.
+//!
+//! Nothing here grows without a bound: a plain connection's queue is bounded by
+//! [`Limits::queued_bytes`], an acknowledged session's unacknowledged frames by
+//! [`Limits::unacked_frames`] and [`Limits::unacked_bytes`]. Past a bound a send fails with
+//! [`SendError::Full`] instead of queueing. The page's own frames are not read while the
+//! connection has frames to write, so a page that stops reading is held back by TCP.
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::ws::Utf8Bytes;
 use partner_events::SendError;
-use tokio::sync::{mpsc, Notify};
+use serde_json::value::RawValue;
+use tokio::sync::Notify;
 
 use crate::stats::Counters;
-use crate::wire::acked;
 
-/// The bounds of one session's outgoing stream.
+/// The bounds of one session's outgoing frames.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
-    pub(crate) unwritten_bytes: usize,
+    /// Bytes a plain connection may have queued for its socket.
+    pub(crate) queued_bytes: usize,
+    /// Frames an acknowledged session may keep unacknowledged.
     pub(crate) unacked_frames: usize,
+    /// Bytes an acknowledged session may keep unacknowledged.
     pub(crate) unacked_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            unwritten_bytes: 256 * 1024,
+            queued_bytes: 4 * 1024 * 1024,
             unacked_frames: 4096,
             unacked_bytes: 4 * 1024 * 1024,
         }
@@ -46,72 +53,121 @@ tokio::task_local! {
     pub(crate) static DELIVERY: Cell<(u64, u32)>;
 }
 
-/// What a connection's writer writes.
-pub(crate) enum Outgoing {
-    Text(Utf8Bytes),
-    Close(u16, &'static str),
+/// One connection's frames for its socket, oldest first.
+pub(crate) struct Pipe {
+    queue: Mutex<Queue>,
+    /// Woken when a frame is queued, so that an idle connection writes it.
+    queued: Notify,
 }
 
-/// One connection's queue to its writer, with the count of bytes not yet written.
-pub(crate) struct Pipe {
-    sender: mpsc::UnboundedSender<Outgoing>,
-    unwritten: AtomicUsize,
-    written: Notify,
+#[derive(Default)]
+struct Queue {
+    frames: VecDeque<Utf8Bytes>,
+    bytes: usize,
+    /// The connection is ending: it writes nothing more.
+    closed: bool,
 }
 
 impl Pipe {
-    pub(crate) fn new() -> (Arc<Pipe>, mpsc::UnboundedReceiver<Outgoing>) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let pipe = Pipe {
-            sender,
-            unwritten: AtomicUsize::new(0),
-            written: Notify::new(),
-        };
-        (Arc::new(pipe), receiver)
+    pub(crate) fn new() -> Arc<Pipe> {
+        Arc::new(Pipe {
+            queue: Mutex::new(Queue::default()),
+            queued: Notify::new(),
+        })
     }
 
-    /// Queues a frame; `false` if the writer has gone.
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        // each update is a push or a swap: a poisoned queue is still whole
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues a frame; `false` if the connection is ending.
     pub(crate) fn push(&self, text: Utf8Bytes) -> bool {
-        self.unwritten.fetch_add(text.len(), Ordering::Relaxed);
-        self.sender.send(Outgoing::Text(text)).is_ok()
-    }
-
-    pub(crate) fn close(&self, code: u16, reason: &'static str) {
-        let _ = self.sender.send(Outgoing::Close(code, reason));
-    }
-
-    /// The writer has written `bytes`.
-    pub(crate) fn wrote(&self, bytes: usize) {
-        self.unwritten.fetch_sub(bytes, Ordering::Relaxed);
-        self.written.notify_waiters();
-    }
-
-    pub(crate) fn unwritten(&self) -> usize {
-        self.unwritten.load(Ordering::Relaxed)
-    }
-
-    /// Waits until at most `limit` bytes are unwritten.
-    pub(crate) async fn writable(&self, limit: usize) {
-        while self.unwritten() > limit {
-            let written = self.written.notified();
-            if self.unwritten() <= limit || self.sender.is_closed() {
-                return;
+        {
+            let mut queue = self.queue();
+            if queue.closed {
+                return false;
             }
-            written.await;
+            queue.bytes += text.len();
+            queue.frames.push_back(text);
+        }
+        self.queued.notify_one();
+        true
+    }
+
+    /// Queues a frame unless `limit` bytes are queued already.
+    fn push_within(&self, text: Utf8Bytes, limit: usize) -> Result<(), SendError> {
+        {
+            let mut queue = self.queue();
+            if queue.closed {
+                return Err(SendError::Closed);
+            }
+            if queue.bytes + text.len() > limit && !queue.frames.is_empty() {
+                return Err(SendError::Full);
+            }
+            queue.bytes += text.len();
+            queue.frames.push_back(text);
+        }
+        self.queued.notify_one();
+        Ok(())
+    }
+
+    /// Moves every queued frame into `out`, for the connection to write.
+    pub(crate) fn take(&self, out: &mut VecDeque<Utf8Bytes>) {
+        let mut queue = self.queue();
+        queue.bytes = 0;
+        if out.is_empty() {
+            std::mem::swap(out, &mut queue.frames);
+        } else {
+            out.append(&mut queue.frames);
         }
     }
+
+    /// Refuses every frame from now on: the connection is ending.
+    pub(crate) fn close(&self) {
+        self.queue().closed = true;
+    }
+
+    /// Resolves when a frame may have been queued since the last call.
+    pub(crate) async fn queued(&self) {
+        self.queued.notified().await;
+    }
 }
 
-/// How frames are framed for the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Protocol {
-    Plain,
-    Acked,
+/// Where a session's sends go.
+pub(crate) trait Outlet: Send + Sync {
+    /// A handler's event for `sendEvent`: its wire name and its serialized payload.
+    fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError>;
+    /// The partner's own JSON for the page.
+    fn post_page(&self, body: &RawValue) -> Result<(), SendError>;
 }
 
-/// A session's outgoing stream.
+/// A plain session's outlet: its connection's pipe (a plain session is one connection).
+pub(crate) struct PlainOutlet {
+    pub(crate) pipe: Arc<Pipe>,
+    pub(crate) limits: Limits,
+    pub(crate) counters: Arc<Counters>,
+}
+
+impl Outlet for PlainOutlet {
+    fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError> {
+        let text = crate::wire::plain::send_event(name, data);
+        self.pipe
+            .push_within(text.into(), self.limits.queued_bytes)?;
+        self.counters.reply(name);
+        Ok(())
+    }
+
+    fn post_page(&self, _body: &RawValue) -> Result<(), SendError> {
+        // The plain wire has no frame for it; a plain session is never offered one.
+        Err(SendError::Closed)
+    }
+}
+
+/// An acknowledged session's outgoing stream.
 pub(crate) struct Outbox {
-    protocol: Protocol,
     limits: Limits,
     state: Mutex<State>,
     counters: Arc<Counters>,
@@ -126,12 +182,14 @@ struct State {
     unacked_bytes: usize,
     /// The connection writing for the session, while it has one.
     live: Option<Arc<Pipe>>,
+    /// The session is gone (its handler panicked, or its resume window passed): nothing sent
+    /// now would ever reach the page.
+    gone: bool,
 }
 
 impl Outbox {
-    pub(crate) fn new(protocol: Protocol, limits: Limits, counters: Arc<Counters>) -> Self {
+    pub(crate) fn new(limits: Limits, counters: Arc<Counters>) -> Self {
         Outbox {
-            protocol,
             limits,
             state: Mutex::new(State::default()),
             counters,
@@ -146,86 +204,24 @@ impl Outbox {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A handler's event for `sendEvent`.
-    pub(crate) fn post_event(
-        &self,
-        name: &'static str,
-        data: &serde_json::Value,
-    ) -> Result<(), SendError> {
-        let posted = self.post_event_frame(name, data);
-        if posted.is_ok() {
-            self.counters.reply(name);
-        }
-        posted
-    }
-
-    fn post_event_frame(&self, name: &str, data: &serde_json::Value) -> Result<(), SendError> {
-        match self.protocol {
-            Protocol::Plain => {
-                let frame = crate::wire::ServerFrame::SendEvent {
-                    name: name.to_owned(),
-                    data: data.clone(),
-                };
-                self.post_plain(frame.to_text())
-            }
-            Protocol::Acked => {
-                #[derive(serde::Serialize)]
-                struct Body<'a> {
-                    name: &'a str,
-                    data: &'a serde_json::Value,
-                }
-                let body =
-                    serde_json::to_string(&Body { name, data }).map_err(SendError::Serialize)?;
-                self.post_numbered("sendEvent", &body)
-            }
-        }
-    }
-
-    /// The server's own JSON for the page (acknowledged protocol only).
-    pub(crate) fn post_page(&self, body: &str) -> Result<(), SendError> {
-        match self.protocol {
-            // The plain wire has no frame for it; a plain session is never offered one.
-            Protocol::Plain => Err(SendError::Closed),
-            Protocol::Acked => self.post_numbered("page", body),
-        }
-    }
-
-    fn post_plain(&self, text: String) -> Result<(), SendError> {
-        let state = self.state();
-        let Some(pipe) = &state.live else {
-            return Err(SendError::Closed);
-        };
-        if pipe.unwritten() > self.limits.unacked_bytes {
-            return Err(SendError::Full);
-        }
-        if pipe.push(text.into()) {
-            Ok(())
-        } else {
-            Err(SendError::Closed)
-        }
-    }
-
+    /// Numbers `body` as a frame of `kind` and keeps it until the page acknowledges it.
     fn post_numbered(&self, kind: &str, body: &str) -> Result<(), SendError> {
         let mut state = self.state();
+        if state.gone {
+            return Err(SendError::Closed);
+        }
         if state.unacked.len() >= self.limits.unacked_frames
             || state.unacked_bytes + body.len() > self.limits.unacked_bytes
         {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        let id = DELIVERY
-            .try_with(|delivery| {
-                let (page_seq, k) = delivery.get();
-                delivery.set((page_seq, k + 1));
-                format!("d{page_seq}.{k}")
-            })
-            .unwrap_or_else(|_| format!("s{seq}"));
-        let text: Utf8Bytes = acked::numbered(seq, &id, kind, body).into();
+        let text: Utf8Bytes = numbered(seq, kind, body).into();
         state.last_seq = seq;
         state.unacked_bytes += text.len();
         state.unacked.push_back((seq, text.clone()));
         if let Some(pipe) = &state.live {
-            // a writer that has gone is a connection that is ending: the frame waits for the next
+            // a connection that is ending: the frame waits for the next
             pipe.push(text);
         }
         Ok(())
@@ -239,21 +235,13 @@ impl Outbox {
             && state.unacked_bytes + headroom <= self.limits.unacked_bytes
     }
 
-    /// An unnumbered frame for the connection writing now, if any (acks, errors).
-    pub(crate) fn control(&self, text: String) {
-        if let Some(pipe) = &self.state().live {
-            pipe.push(text.into());
-        }
-    }
-
     /// Connects `pipe` as the session's writer: it gets `first` (the welcome), then every frame
     /// the page has not applied (above `received`), in order. Refuses a `received` above what was
-    /// ever sent.
-    /// Returns how many frames it sends again.
+    /// ever sent. Returns how many frames it sends again.
     pub(crate) fn attach(
         &self,
-        pipe: Arc<Pipe>,
-        first: Option<String>,
+        pipe: &Arc<Pipe>,
+        first: String,
         received: u64,
     ) -> Result<usize, String> {
         let mut state = self.state();
@@ -264,13 +252,11 @@ impl Outbox {
             ));
         }
         forget_through(&mut state, received);
-        if let Some(first) = first {
-            pipe.push(first.into());
-        }
+        pipe.push(first.into());
         for (_, text) in &state.unacked {
             pipe.push(text.clone());
         }
-        state.live = Some(pipe);
+        state.live = Some(Arc::clone(pipe));
         Ok(state.unacked.len())
     }
 
@@ -286,6 +272,15 @@ impl Outbox {
         }
     }
 
+    /// The session is gone: every send fails with [`SendError::Closed`] from now on.
+    pub(crate) fn close(&self) {
+        let mut state = self.state();
+        state.gone = true;
+        state.live = None;
+        state.unacked.clear();
+        state.unacked_bytes = 0;
+    }
+
     /// The page has applied every frame up to `received`.
     pub(crate) fn acknowledge(&self, received: u64) -> Result<(), String> {
         let mut state = self.state();
@@ -298,6 +293,40 @@ impl Outbox {
         forget_through(&mut state, received);
         Ok(())
     }
+}
+
+impl Outlet for Outbox {
+    fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError> {
+        let mut body = String::with_capacity(name.len() + data.get().len() + 20);
+        crate::wire::send_event_body(&mut body, name, data);
+        let posted = self.post_numbered("sendEvent", &body);
+        if posted.is_ok() {
+            self.counters.reply(name);
+        }
+        posted
+    }
+
+    fn post_page(&self, body: &RawValue) -> Result<(), SendError> {
+        self.post_numbered("page", body.get())
+    }
+}
+
+/// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, named after the delivery being handled on
+/// this task (`d<page seq>.<k>`), else after its own number (`s<N>`).
+fn numbered(seq: u64, kind: &str, body: &str) -> String {
+    let mut text = String::with_capacity(body.len() + kind.len() + 48);
+    let _ = write!(text, r#"{{"seq":{seq},"id":""#);
+    let named = DELIVERY.try_with(|delivery| {
+        let (page_seq, k) = delivery.get();
+        delivery.set((page_seq, k + 1));
+        let _ = write!(text, "d{page_seq}.{k}");
+    });
+    if named.is_err() {
+        let _ = write!(text, "s{seq}");
+    }
+    // `kind` is the bridge's own ASCII name, which needs no escaping; `body` is JSON already
+    let _ = write!(text, r#"","{kind}":{body}}}"#);
+    text
 }
 
 fn forget_through(state: &mut State, received: u64) {
@@ -316,41 +345,51 @@ fn forget_through(state: &mut State, received: u64) {
 mod tests {
     use super::*;
 
-    fn drain(receiver: &mut mpsc::UnboundedReceiver<Outgoing>) -> Vec<String> {
-        let mut texts = Vec::new();
-        while let Ok(Outgoing::Text(text)) = receiver.try_recv() {
-            texts.push(text.to_string());
-        }
-        texts
+    fn written(pipe: &Pipe) -> Vec<String> {
+        let mut frames = VecDeque::new();
+        pipe.take(&mut frames);
+        frames.iter().map(ToString::to_string).collect()
+    }
+
+    fn json(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_owned()).unwrap()
     }
 
     #[tokio::test]
     async fn frames_are_numbered_named_after_their_delivery_and_kept_until_acknowledged() {
-        let outbox = Outbox::new(Protocol::Acked, Limits::default(), Arc::default());
-        let (pipe, mut receiver) = Pipe::new();
-        outbox.attach(pipe.clone(), Some("hi".into()), 0).unwrap();
-        outbox.post_page("1").unwrap();
+        let outbox = Outbox::new(Limits::default(), Arc::default());
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        outbox.post_page(&json("1")).unwrap();
         DELIVERY
             .scope(Cell::new((7, 0)), async {
-                outbox.post_page("2").unwrap();
-                outbox.post_page("3").unwrap();
+                outbox.post_page(&json("2")).unwrap();
+                outbox
+                    .post_event("aw-chat-message-received-v1", &json(r#"{"a":1}"#))
+                    .unwrap();
             })
             .await;
         assert_eq!(
-            drain(&mut receiver),
+            written(&pipe),
             [
                 "hi",
                 r#"{"seq":1,"id":"s1","page":1}"#,
                 r#"{"seq":2,"id":"d7.0","page":2}"#,
-                r#"{"seq":3,"id":"d7.1","page":3}"#
+                r#"{"seq":3,"id":"d7.1","sendEvent":{"name":"aw-chat-message-received-v1","data":{"a":1}}}"#
             ]
         );
         // a new connection that had applied frame 1 gets 2 and 3 again
         outbox.acknowledge(1).unwrap();
         assert!(outbox.acknowledge(4).is_err(), "never sent");
-        let (again, mut receiver) = Pipe::new();
-        outbox.attach(again, None, 2).unwrap();
-        assert_eq!(drain(&mut receiver), [r#"{"seq":3,"id":"d7.1","page":3}"#]);
+        let again = Pipe::new();
+        outbox.attach(&again, "hi".into(), 2).unwrap();
+        assert_eq!(
+            written(&again),
+            [
+                "hi",
+                r#"{"seq":3,"id":"d7.1","sendEvent":{"name":"aw-chat-message-received-v1","data":{"a":1}}}"#
+            ]
+        );
     }
 
     #[test]
@@ -359,11 +398,49 @@ mod tests {
             unacked_frames: 2,
             ..Limits::default()
         };
-        let outbox = Outbox::new(Protocol::Acked, limits, Arc::default());
-        outbox.post_page("1").unwrap();
-        outbox.post_page("2").unwrap();
-        assert!(matches!(outbox.post_page("3"), Err(SendError::Full)));
+        let outbox = Outbox::new(limits, Arc::default());
+        outbox.post_page(&json("1")).unwrap();
+        outbox.post_page(&json("2")).unwrap();
+        assert!(matches!(outbox.post_page(&json("3")), Err(SendError::Full)));
         outbox.acknowledge(1).unwrap();
-        outbox.post_page("3").unwrap();
+        outbox.post_page(&json("3")).unwrap();
+    }
+
+    #[test]
+    fn a_send_to_a_session_that_is_gone_says_so() {
+        let outbox = Outbox::new(Limits::default(), Arc::default());
+        outbox.post_page(&json("1")).unwrap();
+        outbox.close();
+        assert!(matches!(
+            outbox.post_page(&json("2")),
+            Err(SendError::Closed)
+        ));
+    }
+
+    #[test]
+    fn a_plain_connection_queues_up_to_its_bound_then_refuses() {
+        let pipe = Pipe::new();
+        let outlet = PlainOutlet {
+            pipe: Arc::clone(&pipe),
+            limits: Limits {
+                queued_bytes: 100,
+                ..Limits::default()
+            },
+            counters: Arc::default(),
+        };
+        let data = json(r#""0123456789012345678901234567890123456789""#);
+        outlet.post_event("e", &data).unwrap();
+        assert!(matches!(
+            outlet.post_event("e", &data),
+            Err(SendError::Full)
+        ));
+        assert_eq!(written(&pipe).len(), 1);
+        // written: room again
+        outlet.post_event("e", &data).unwrap();
+        pipe.close();
+        assert!(matches!(
+            outlet.post_event("e", &data),
+            Err(SendError::Closed)
+        ));
     }
 }

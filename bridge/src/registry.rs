@@ -82,6 +82,7 @@ impl<H: Send + 'static> Registry<H> {
         page_session: &str,
         key: Option<&str>,
         token: Option<&str>,
+        takeover_within: Duration,
         make: impl FnOnce(Arc<str>) -> Result<(Session, Arc<Outbox>, H), String>,
     ) -> Result<Result<Attached<H>, Refusal>, String> {
         let existing = self.sessions().get(page_session).cloned();
@@ -100,11 +101,8 @@ impl<H: Send + 'static> Registry<H> {
                     if let Some(previous) = slot.lock_attached().take() {
                         previous.cancel();
                     }
-                    match tokio::time::timeout(
-                        Duration::from_secs(10),
-                        Arc::clone(&slot.core).lock_owned(),
-                    )
-                    .await
+                    match tokio::time::timeout(takeover_within, Arc::clone(&slot.core).lock_owned())
+                        .await
                     {
                         Ok(core) => core,
                         Err(_) => return Ok(Err(Refusal::Busy)),
@@ -167,8 +165,10 @@ impl<H: Send + 'static> Registry<H> {
         });
     }
 
-    /// Forgets `slot` now (its handler panicked), if it is still the one under its id.
+    /// Forgets `slot` now (its handler panicked, or its resume window passed), if it is still
+    /// the one under its id: what its handler's clones of the session send from now on fails.
     pub(crate) fn remove(&self, slot: &Arc<Slot<H>>) {
+        slot.outbox.close();
         let mut sessions = self.sessions();
         if sessions
             .get(&slot.page_session)

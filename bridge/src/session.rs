@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use partner_events::{Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
-use crate::outbox::Outbox;
+use crate::outbox::Outlet;
 
 /// A handle on one session, given to the factory that makes its handler. Clone it freely: every
 /// clone sends to the same page.
@@ -25,7 +26,7 @@ struct Inner {
     id: u64,
     page_session: Option<Arc<str>>,
     token: Option<String>,
-    outbox: Arc<Outbox>,
+    outlet: Arc<dyn Outlet>,
 }
 
 impl fmt::Debug for Session {
@@ -44,14 +45,14 @@ impl Session {
         id: u64,
         page_session: Option<Arc<str>>,
         token: Option<String>,
-        outbox: Arc<Outbox>,
+        outlet: Arc<dyn Outlet>,
     ) -> Self {
         Session {
             inner: Arc::new(Inner {
                 id,
                 page_session,
                 token,
-                outbox,
+                outlet,
             }),
         }
     }
@@ -80,8 +81,8 @@ impl Session {
     where
         E: SendEvent + Serialize,
     {
-        let (name, data) = partner_events::send_event_args(event).map_err(SendError::Serialize)?;
-        self.inner.outbox.post_event(name, &data)
+        let data = serde_json::value::to_raw_value(event).map_err(SendError::Serialize)?;
+        self.inner.outlet.post_event(E::NAME, &data)
     }
 
     /// A [`Sender`] for this session: what a handler holds, so that the same handler also runs
@@ -95,14 +96,14 @@ impl Session {
     /// `onPageMessage` callback, in order with the events, once. Acknowledged protocol only: on
     /// the plain wire it fails with [`SendError::Closed`].
     pub fn send_to_page<T: Serialize + ?Sized>(&self, message: &T) -> Result<(), SendError> {
-        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
-        self.inner.outbox.post_page(&body)
+        let body = serde_json::value::to_raw_value(message).map_err(SendError::Serialize)?;
+        self.inner.outlet.post_page(&body)
     }
 
     /// A typed handle for [`Session::send_to_page`], for a handler to hold.
     pub fn page_sender<T: Serialize + ?Sized>(&self) -> PageSender<T> {
         let session = self.clone();
-        PageSender::new(move |body| session.inner.outbox.post_page(&body))
+        PageSender::from_outlet(move |body| session.inner.outlet.post_page(body))
     }
 }
 
@@ -110,12 +111,12 @@ impl Session {
 struct SessionOutbox(Arc<Inner>);
 
 impl RuntimeOutbox for SessionOutbox {
-    fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError> {
-        self.0.outbox.post_event(name, &data)
+    fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError> {
+        self.0.outlet.post_event(name, &data)
     }
 }
 
-type PostPage = dyn Fn(String) -> Result<(), SendError> + Send + Sync;
+type PostPage = dyn Fn(&RawValue) -> Result<(), SendError> + Send + Sync;
 
 /// Sends messages of type `T` (the partner's own, serialized as JSON) to one session's page: made
 /// by [`Session::page_sender`], or by [`PageSender::new`] in a test.
@@ -127,6 +128,12 @@ pub struct PageSender<T: ?Sized> {
 impl<T: Serialize + ?Sized> PageSender<T> {
     /// A sender that hands each message's JSON text to `post` (for tests: record them).
     pub fn new(post: impl Fn(String) -> Result<(), SendError> + Send + Sync + 'static) -> Self {
+        PageSender::from_outlet(move |body| post(body.get().to_owned()))
+    }
+
+    fn from_outlet(
+        post: impl Fn(&RawValue) -> Result<(), SendError> + Send + Sync + 'static,
+    ) -> Self {
         PageSender {
             post: Arc::new(post),
             _message: PhantomData,
@@ -135,8 +142,8 @@ impl<T: Serialize + ?Sized> PageSender<T> {
 
     /// Sends one message to the page.
     pub fn send(&self, message: &T) -> Result<(), SendError> {
-        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
-        (self.post)(body)
+        let body = serde_json::value::to_raw_value(message).map_err(SendError::Serialize)?;
+        (self.post)(&body)
     }
 }
 

@@ -60,6 +60,7 @@ pub const ACKED_PROTOCOL: &str = "partner-events.v1";
 /// One frame from the bridge to the page on the plain wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ServerFrame {
     /// Call `partnerSDK.system.sendEvent(name, data)`.
     SendEvent {
@@ -115,18 +116,109 @@ pub mod close {
     pub const FOREIGN_SESSION: u16 = 4403;
 }
 
-/// A page frame of the acknowledged protocol, as read: every key optional, so that one pass says
-/// which kind it is and what is wrong with it.
-#[derive(Deserialize)]
-pub(crate) struct PageFrame<'a> {
+/// A page frame of the acknowledged protocol, one kind each.
+pub(crate) enum PageFrame<'a> {
+    /// The first frame.
+    Hello(Hello),
+    /// A numbered message.
+    Numbered { seq: u64, body: Body<'a> },
+    /// The page has applied every server frame up to this number.
+    Ack(u64),
+    /// The page's buffer was full.
+    Dropped(Dropped),
+}
+
+/// What a numbered page frame carries.
+pub(crate) enum Body<'a> {
+    /// An SDK message, as `onMessage` received it.
+    Event(&'a serde_json::value::RawValue),
+    /// The page's own JSON.
+    Page(&'a serde_json::value::RawValue),
+}
+
+/// A page frame that could not be read, and why.
+pub(crate) struct Malformed {
+    pub(crate) message: String,
+    /// The frame's number, when it had a readable one: that message was not handled.
     pub(crate) seq: Option<u64>,
+}
+
+impl<'a> PageFrame<'a> {
+    /// Reads one frame: exactly one kind, or why not. A frame that mixes kinds (a `seq` beside an
+    /// `ack`) is refused whole rather than read as one of them.
+    pub(crate) fn parse(text: &'a str) -> Result<Self, Malformed> {
+        let frame: RawPageFrame<'a> = serde_json::from_str(text).map_err(|error| Malformed {
+            message: format!("not a frame of partner-events.v1: {error}"),
+            seq: None,
+        })?;
+        let kinds = [
+            ("hello", frame.hello.is_some()),
+            ("seq", frame.seq.is_some()),
+            ("ack", frame.ack.is_some()),
+            ("dropped", frame.dropped.is_some()),
+        ];
+        if kinds.iter().filter(|(_, present)| *present).count() != 1 {
+            let present: Vec<&str> = kinds
+                .iter()
+                .filter(|(_, present)| *present)
+                .map(|(kind, _)| *kind)
+                .collect();
+            let found = if present.is_empty() {
+                "none of them".to_owned()
+            } else {
+                format!("`{}`", present.join("` and `"))
+            };
+            return Err(Malformed {
+                message: format!(
+                    "not a frame of partner-events.v1: a frame carries exactly one of `hello`, `seq` (with `event` or `page`), `ack` and `dropped`; this one has {found}"
+                ),
+                seq: frame.seq,
+            });
+        }
+        if let Some(seq) = frame.seq {
+            let body = match (frame.event, frame.page) {
+                (Some(event), None) => Body::Event(event),
+                (None, Some(page)) => Body::Page(page),
+                _ => {
+                    return Err(Malformed {
+                        message: "a numbered frame carries exactly one of `event` and `page`; it was not handled".into(),
+                        seq: Some(seq),
+                    })
+                }
+            };
+            return Ok(PageFrame::Numbered { seq, body });
+        }
+        if frame.event.is_some() || frame.page.is_some() {
+            return Err(Malformed {
+                message: "`event` and `page` go in a numbered frame, beside `seq`".into(),
+                seq: None,
+            });
+        }
+        match (frame.hello, frame.ack, frame.dropped) {
+            (Some(hello), _, _) => Ok(PageFrame::Hello(hello)),
+            (_, Some(ack), _) => Ok(PageFrame::Ack(ack)),
+            (_, _, Some(dropped)) => Ok(PageFrame::Dropped(dropped)),
+            // counted above: one of them is present
+            (None, None, None) => Err(Malformed {
+                message: "not a frame of partner-events.v1".into(),
+                seq: None,
+            }),
+        }
+    }
+}
+
+/// A page frame as read: every key optional, so that one pass says which kind it is and what is
+/// wrong with it.
+#[derive(Deserialize)]
+struct RawPageFrame<'a> {
+    seq: Option<u64>,
     #[serde(borrow)]
-    pub(crate) event: Option<&'a serde_json::value::RawValue>,
+    event: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow)]
-    pub(crate) page: Option<&'a serde_json::value::RawValue>,
-    pub(crate) ack: Option<u64>,
-    pub(crate) hello: Option<Hello>,
-    pub(crate) dropped: Option<Dropped>,
+    page: Option<&'a serde_json::value::RawValue>,
+    ack: Option<u64>,
+    hello: Option<Hello>,
+    dropped: Option<Dropped>,
 }
 
 /// The page's first frame.
@@ -147,6 +239,32 @@ pub(crate) struct Dropped {
     pub(crate) count: u64,
     #[serde(default)]
     pub(crate) total: u64,
+}
+
+/// The body of a `sendEvent` frame, `{"name":…,"data":…}`, written onto `out`: the same on both
+/// protocols. `name` is a catalog event's wire name (lower-case ASCII, digits and `-`), which needs
+/// no escaping; `data` is JSON already.
+pub(crate) fn send_event_body(out: &mut String, name: &str, data: &serde_json::value::RawValue) {
+    debug_assert!(name
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-'));
+    out.push_str(r#"{"name":""#);
+    out.push_str(name);
+    out.push_str(r#"","data":"#);
+    out.push_str(data.get());
+    out.push('}');
+}
+
+/// The frames the server writes on the plain wire.
+pub(crate) mod plain {
+    /// `{"sendEvent":{"name":…,"data":…}}`.
+    pub(crate) fn send_event(name: &str, data: &serde_json::value::RawValue) -> String {
+        let mut text = String::with_capacity(name.len() + data.get().len() + 36);
+        text.push_str(r#"{"sendEvent":"#);
+        super::send_event_body(&mut text, name, data);
+        text.push('}');
+        text
+    }
 }
 
 /// The frames the server writes in the acknowledged protocol, spelled in one place.
@@ -193,12 +311,6 @@ pub(crate) mod acked {
         to_text(&Frame {
             error: Error { message, seq },
         })
-    }
-
-    /// A numbered frame: `{"seq":N,"id":I,<kind>:<body>}`, `body` already JSON. `id` and `kind`
-    /// are the bridge's own ASCII names, which need no escaping.
-    pub(crate) fn numbered(seq: u64, id: &str, kind: &str, body: &str) -> String {
-        format!(r#"{{"seq":{seq},"id":"{id}","{kind}":{body}}}"#)
     }
 
     fn to_text<T: Serialize>(value: &T) -> String {

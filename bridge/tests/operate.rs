@@ -34,10 +34,11 @@ impl Echo {
     fn fallback(&mut self, _unhandled: Unhandled) {}
 }
 
-type EchoBridge = Bridge<Echo, fn(Session) -> Echo>;
+// a bridge is a type that can be named, stored and returned
+type EchoBridge = Bridge<Echo>;
 
 fn bridge() -> EchoBridge {
-    Bridge::new((|session| Echo { session }) as fn(Session) -> Echo)
+    Bridge::new(|session| Echo { session })
 }
 
 /// Serves `bridge` with `/metrics`, `/healthz` and `/readyz` beside it, as partner-bridge does.

@@ -39,16 +39,14 @@ impl TestApp {
     }
 }
 
-async fn serve(
-    bridge: Bridge<TestApp, impl Fn(Session) -> TestApp + Send + Sync + 'static>,
-) -> SocketAddr {
+async fn serve(bridge: Bridge<TestApp>) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, bridge.into_router()).await.unwrap() });
     address
 }
 
-fn app() -> Bridge<TestApp, impl Fn(Session) -> TestApp + Send + Sync + 'static> {
+fn app() -> Bridge<TestApp> {
     Bridge::new(|session| TestApp { session })
 }
 

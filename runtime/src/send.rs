@@ -2,6 +2,7 @@
 //! a handler sends with.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::SendEvent;
 
@@ -78,8 +79,9 @@ where
 /// some other way.
 pub trait Outbox: Send + Sync + 'static {
     /// Posts one event: the `(name, data)` arguments of `system.sendEvent`. Already checked to be
-    /// a send-direction event and serialized.
-    fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError>;
+    /// a send-direction event, and serialized once: `data` is its JSON text, ready to write
+    /// (`data.get()`), or to read back with `serde_json::from_str`.
+    fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError>;
 }
 
 /// A handle a handler sends events with: cheap to clone, shared by every clone, `Send + Sync`.
@@ -88,12 +90,13 @@ pub trait Outbox: Send + Sync + 'static {
 /// use std::sync::{Arc, Mutex};
 /// use partner_events::events::AwChatMessageReceivedV1;
 /// use partner_events::{Outbox, SendError, Sender};
+/// use serde_json::value::RawValue;
 ///
 /// #[derive(Clone, Default)]
 /// struct Log(Arc<Mutex<Vec<String>>>);
 /// impl Outbox for Log {
-///     fn post(&self, name: &'static str, data: serde_json::Value) -> Result<(), SendError> {
-///         self.0.lock().unwrap().push(format!("{name} {data}"));
+///     fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError> {
+///         self.0.lock().unwrap().push(format!("{name} {}", data.get()));
 ///         Ok(())
 ///     }
 /// }
@@ -130,8 +133,8 @@ impl Sender {
     where
         E: SendEvent + Serialize,
     {
-        let (name, data) = send_event_args(event).map_err(SendError::Serialize)?;
-        self.outbox.post(name, data)
+        let data = serde_json::value::to_raw_value(event).map_err(SendError::Serialize)?;
+        self.outbox.post(E::NAME, data)
     }
 }
 

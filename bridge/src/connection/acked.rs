@@ -3,87 +3,56 @@
 //! returns, the page's acknowledgements of what the server sent, and the ways a connection ends.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
-use futures_util::stream::SplitStream;
-use futures_util::{FutureExt, StreamExt};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::FutureExt;
 use partner_events::{DeliveryId, Handler, Message as SdkMessage};
+use serde_json::value::RawValue;
+use tokio::sync::OwnedMutexGuard;
 use tracing::Instrument;
 
-use super::{log_unhandled, panic_text, panicked, route, spawn_writer};
-use crate::outbox::{Outbox, Pipe, Protocol, DELIVERY};
-use crate::registry::{check_page_session, Attached, Refusal};
+use super::route::{log_unhandled, make_handler, panic_text, panicked, route};
+use super::{close_with, serve, End, Flow, Protocol, DRAINED};
+use crate::outbox::{Outbox, Pipe, DELIVERY};
+use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
 use crate::stats::{ErrorKind, Refused};
-use crate::wire::{acked, close, PageFrame};
+use crate::wire::{acked, close, Body, Hello, PageFrame};
 use crate::Shared;
 
-/// How long a new connection may take to say hello.
-const HELLO_WITHIN: Duration = Duration::from_secs(10);
 /// The largest number either side counts to: JavaScript's largest exact integer.
 const MAX_NUMBER: u64 = (1 << 53) - 1;
-/// Acknowledge at least this often while frames keep arriving.
-const ACK_EVERY: u32 = 64;
 /// Room the outbox must have before a message is handled: a few replies' worth.
 const OUTBOX_HEADROOM: usize = 16 * 1024;
 
-/// Why a connection ended.
-#[derive(Debug)]
-enum End {
-    /// The page closed it, or the network did: keep the session for the resume window.
-    PageGone,
-    /// A newer connection of the same session took over.
-    TakenOver,
-    /// The bridge is draining.
-    Drained,
-    /// The handler panicked: the session is gone.
-    Panicked,
-    /// A frame broke the protocol in a way the page repairs by reconnecting.
-    Protocol,
-    /// The outbox is full of frames the page has not acknowledged: it resumes at once.
-    OutboxFull,
-}
-
-pub(crate) async fn run<H, F>(
-    socket: WebSocket,
-    shared: Arc<Shared<H, F>>,
-    url_token: Option<String>,
-) where
+pub(crate) async fn run<H>(mut socket: WebSocket, shared: Arc<Shared<H>>, url_token: Option<String>)
+where
     H: Handler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
 {
-    let (sink, mut stream) = socket.split();
-    let (pipe, queued) = Pipe::new();
-    let writer = spawn_writer(sink, Arc::clone(&pipe), queued);
-    // Before a session is attached, errors go straight to this connection's writer.
-    let refuse = |message: &str, code: u16| {
-        pipe.push(acked::error(message, None).into());
-        pipe.close(code, "");
-    };
-
-    match hello(&mut stream, &shared, url_token).await {
+    let pipe = Pipe::new();
+    let refused = match hello(&mut socket, &shared, url_token).await {
         Err((message, code)) => {
             if code == close::UNAUTHORIZED {
                 shared.counters.refused(Refused::token);
             } else {
                 shared.counters.error(ErrorKind::protocol);
             }
-            refuse(&message, code);
+            (message, code)
         }
         Ok(hello) => match attach(&shared, &hello).await {
-            Err(message) => refuse(&message, close::PROTOCOL),
+            Err(message) => (message, close::PROTOCOL),
             Ok(Err(Refusal::Foreign)) => {
                 shared.counters.refused(Refused::foreign_session);
-                refuse(
-                "this session id belongs to another page (the key or the token does not match): start a new session id",
-                close::FOREIGN_SESSION,
+                (
+                    "this session id belongs to another page (the key or the token does not match): start a new session id".into(),
+                    close::FOREIGN_SESSION,
                 )
             }
-            Ok(Err(Refusal::Busy)) => refuse(
-                "this session's previous connection is still busy; reconnect shortly",
+            Ok(Err(Refusal::Busy)) => (
+                "this session's previous connection is still busy; reconnect shortly".into(),
                 close::TAKEN_OVER,
             ),
             Ok(Ok(attached)) => {
@@ -93,34 +62,47 @@ pub(crate) async fn run<H, F>(
                     page_session = %attached.slot.page_session,
                     has_token = attached.slot.session.token().is_some(),
                 );
-                serve(&mut stream, &shared, &pipe, attached, &hello)
-                    .instrument(span)
-                    .await;
+                let taken_over = attached.taken_over.clone();
+                match Acked::start(&shared, &pipe, attached, &hello) {
+                    Ok(session) => {
+                        serve(
+                            socket,
+                            &pipe,
+                            session,
+                            Some(taken_over),
+                            (&shared.drain, &shared.config, &shared.counters),
+                        )
+                        .instrument(span)
+                        .await;
+                        return;
+                    }
+                    Err(message) => (message, close::PROTOCOL),
+                }
             }
         },
-    }
-    drop(pipe);
-    // the ack and the close frame are written before the connection counts as finished
-    let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
-}
-
-struct HelloFrame {
-    session: String,
-    key: Option<String>,
-    token: Option<String>,
-    acked: u64,
-    received: u64,
+    };
+    let (message, code) = refused;
+    pipe.push(acked::error(&message, None).into());
+    close_with(
+        socket,
+        &pipe,
+        &mut VecDeque::new(),
+        (code, ""),
+        &shared.config,
+    )
+    .await;
 }
 
 /// Reads the hello and checks its token: the page's first frame.
-async fn hello<H: Handler, F>(
-    stream: &mut SplitStream<WebSocket>,
-    shared: &Shared<H, F>,
+async fn hello<H: Handler>(
+    socket: &mut WebSocket,
+    shared: &Shared<H>,
     url_token: Option<String>,
-) -> Result<HelloFrame, (String, u16)> {
-    let first = tokio::time::timeout(HELLO_WITHIN, stream.next())
+) -> Result<Hello, (String, u16)> {
+    let within = shared.config.hello_within;
+    let first = tokio::time::timeout(within, socket.recv())
         .await
-        .map_err(|_| ("no hello within 10 s".to_owned(), close::PROTOCOL))?;
+        .map_err(|_| (format!("no hello within {within:?}"), close::PROTOCOL))?;
     let text = match first {
         Some(Ok(Message::Text(text))) => text,
         _ => {
@@ -130,17 +112,20 @@ async fn hello<H: Handler, F>(
             ))
         }
     };
-    let frame: PageFrame<'_> = serde_json::from_str(text.as_str()).map_err(|error| {
-        (
-            format!("the first frame is not a hello: {error}"),
-            close::PROTOCOL,
-        )
-    })?;
-    let Some(hello) = frame.hello else {
-        return Err((
-            r#"the first frame must be {"hello":{"session":…}}"#.into(),
-            close::PROTOCOL,
-        ));
+    let mut hello = match PageFrame::parse(text.as_str()) {
+        Ok(PageFrame::Hello(hello)) => hello,
+        Ok(_) => {
+            return Err((
+                r#"the first frame must be {"hello":{"session":…}}"#.into(),
+                close::PROTOCOL,
+            ))
+        }
+        Err(malformed) => {
+            return Err((
+                format!("the first frame is not a hello: {}", malformed.message),
+                close::PROTOCOL,
+            ))
+        }
     };
     check_page_session(&hello.session).map_err(|message| (message, close::PROTOCOL))?;
     // numbers a page counts in JavaScript; and no arithmetic on them can overflow
@@ -150,31 +135,24 @@ async fn hello<H: Handler, F>(
             close::PROTOCOL,
         ));
     }
-    let token = hello.token.or(url_token);
+    hello.token = hello.token.or(url_token);
     if let Some(check) = &shared.authorize {
-        if !check(token.clone()).await {
+        if !check(hello.token.clone()).await {
             return Err((
                 "the session's token was refused".into(),
                 close::UNAUTHORIZED,
             ));
         }
     }
-    Ok(HelloFrame {
-        session: hello.session,
-        key: hello.key,
-        token,
-        acked: hello.acked,
-        received: hello.received,
-    })
+    Ok(hello)
 }
 
-async fn attach<H, F>(
-    shared: &Arc<Shared<H, F>>,
-    hello: &HelloFrame,
+async fn attach<H>(
+    shared: &Arc<Shared<H>>,
+    hello: &Hello,
 ) -> Result<Result<Attached<H>, Refusal>, String>
 where
     H: Handler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
 {
     shared
         .sessions
@@ -182,10 +160,10 @@ where
             &hello.session,
             hello.key.as_deref(),
             hello.token.as_deref(),
+            shared.config.takeover_within,
             |page_session| {
                 let outbox = Arc::new(Outbox::new(
-                    Protocol::Acked,
-                    shared.limits,
+                    shared.config.outgoing,
                     Arc::clone(&shared.counters),
                 ));
                 let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
@@ -193,286 +171,277 @@ where
                     id,
                     Some(page_session),
                     hello.token.clone(),
-                    Arc::clone(&outbox),
+                    Arc::clone(&outbox) as _,
                 );
-                let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    (shared.make_handler)(session.clone())
-                }));
-                match made {
-                    Ok(handler) => {
-                        shared.counters.sessions_started.inc();
-                        Ok((session, outbox, handler))
-                    }
-                    Err(panic) => {
-                        shared.counters.error(ErrorKind::handler_panic);
-                        Err(format!(
-                            "the session could not start: its handler's constructor panicked ({})",
-                            panic_text(&*panic)
-                        ))
-                    }
-                }
+                let handler = make_handler(shared, &session)?;
+                Ok((session, outbox, handler))
             },
         )
         .await
 }
 
-/// Runs an attached session until its connection ends.
-async fn serve<H, F>(
-    stream: &mut SplitStream<WebSocket>,
-    shared: &Arc<Shared<H, F>>,
-    pipe: &Arc<Pipe>,
-    attached: Attached<H>,
-    hello: &HelloFrame,
-) where
-    H: Handler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
-{
-    let Attached {
-        slot,
-        mut core,
-        resumed,
-        taken_over,
-    } = attached;
-    let counters = &shared.counters;
-    let outbox = &slot.outbox;
-    let session_id = slot.session.id();
+/// An attached session on one connection.
+struct Acked<'a, H: Handler> {
+    shared: &'a Arc<Shared<H>>,
+    pipe: &'a Arc<Pipe>,
+    slot: Arc<Slot<H>>,
+    core: OwnedMutexGuard<Core<H>>,
+    /// The last page number this connection acknowledged.
+    acked_through: u64,
+}
 
-    // A fresh session starts where the page says it has been acknowledged; a resumed one knows.
-    let received = if resumed {
-        counters.sessions_resumed.inc();
-        // A page that reloaded lost what it held unacknowledged, and says so with an `acked`
-        // above what this session handled: those numbers will never come, so do not wait for them.
-        core.handled = core.handled.max(hello.acked);
-        hello.received
-    } else {
-        core.handled = hello.acked;
-        0
-    };
-    let welcome = acked::welcome(&slot.page_session, &slot.key, resumed, core.handled);
-    match outbox.attach(Arc::clone(pipe), Some(welcome), received) {
-        Ok(resent) => counters.frames_resent.inc_by(resent as u64),
-        Err(message) => {
-            counters.error(ErrorKind::protocol);
-            pipe.push(acked::error(&message, None).into());
-            pipe.close(close::PROTOCOL, "");
-            drop(core);
-            shared.sessions.detached(&slot);
-            return;
-        }
-    };
-    tracing::info!(resumed, handled = core.handled, "session attached");
-    let error = |message: &str, seq: Option<u64>| outbox.control(acked::error(message, seq));
-    let protocol_error = |message: &str, seq: Option<u64>| {
-        counters.error(ErrorKind::protocol);
-        error(message, seq);
-    };
-
-    let mut acked_through = core.handled;
-    let mut since_ack = 0u32;
-    let mut carried = None;
-    let end = loop {
-        let frame = match carried.take() {
-            Some(frame) => frame,
-            None => {
-                if core.handled > acked_through {
-                    outbox.control(acked::ack(core.handled));
-                    acked_through = core.handled;
-                    since_ack = 0;
-                }
-                pipe.writable(shared.limits.unwritten_bytes).await;
-                tokio::select! {
-                    biased;
-                    _ = shared.drain.token().cancelled() => break End::Drained,
-                    _ = taken_over.cancelled() => break End::TakenOver,
-                    frame = stream.next() => frame,
-                }
-            }
-        };
-        if shared.drain.token().is_cancelled() {
-            // the frame in hand was not handled: the page resends it to the next process
-            break End::Drained;
-        }
-        let text = match frame {
-            Some(Ok(Message::Text(text))) => text,
-            Some(Ok(Message::Binary(_))) => {
-                protocol_error(
-                    "a binary frame is not a frame of partner-events.v1: send JSON text",
-                    None,
-                );
-                continue;
-            }
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Ok(Message::Close(_))) | None => break End::PageGone,
-            Some(Err(socket_error)) => {
-                counters.error(ErrorKind::connection);
-                error(
-                    &format!(
-                        "the connection cannot go on: {socket_error} (messages may be at most {} bytes)",
-                        shared.max_message_bytes
-                    ),
-                    None,
-                );
-                break End::PageGone;
-            }
-        };
-        let frame: PageFrame<'_> = match serde_json::from_str(text.as_str()) {
-            Ok(frame) => frame,
-            Err(parse_error) => {
-                protocol_error(
-                    &format!("not a frame of partner-events.v1: {parse_error}"),
-                    None,
-                );
-                continue;
-            }
-        };
-
-        if let Some(seq) = frame.seq {
-            if seq == 0 || seq > MAX_NUMBER {
-                protocol_error(
-                    &format!("page messages are numbered from 1 to {MAX_NUMBER}"),
-                    Some(seq),
-                );
-                continue;
-            } else if seq <= core.handled {
-                // a resend of what this process already handled: acknowledge it again, only
-                counters.duplicates_ignored.inc();
-                acked_through = acked_through.min(seq - 1);
-            } else if seq != core.handled + 1 {
-                protocol_error(
-                    &format!(
-                        "message {seq} arrived out of order: the next is {}; nothing after {} was handled, so reconnect and resend from there",
-                        core.handled + 1,
-                        core.handled
-                    ),
-                    Some(seq),
-                );
-                break End::Protocol;
-            } else if !outbox.has_room(OUTBOX_HEADROOM) {
-                // Handling it could send replies with nowhere to keep them; the page's
-                // acknowledgements are queued behind this frame, so waiting here would wait
-                // forever. Leave it unhandled: the page resumes (its hello says what it applied)
-                // and resends it.
-                break End::OutboxFull;
-            } else {
-                let delivery = DeliveryId::new(Arc::clone(&slot.page_session), seq);
-                let handled = match (frame.event, frame.page) {
-                    (Some(message), None) => {
-                        let mut decoded = shared.decoder.decode(message.get());
-                        match &mut decoded {
-                            Ok(SdkMessage::Event(event)) => event.delivery = Some(delivery),
-                            Err(decode_error) => error(&decode_error.to_string(), Some(seq)),
-                            Ok(_) => {}
-                        }
-                        let routed = DELIVERY
-                            .scope(
-                                Cell::new((seq, 0)),
-                                route(&mut core.handler, decoded, counters),
-                            )
-                            .await;
-                        routed.map(|dispatch| log_unhandled(session_id, &dispatch))
-                    }
-                    (None, Some(message)) => match shared.route_page {
-                        None => {
-                            error("this bridge takes no page messages (the server enables them with Bridge::page_messages)", Some(seq));
-                            Ok(())
-                        }
-                        Some(route_page) => {
-                            match route_page(&mut core.handler, message, delivery) {
-                                Err(refused) => {
-                                    counters.error(ErrorKind::page_message);
-                                    error(&refused, Some(seq));
-                                    Ok(())
-                                }
-                                Ok(handling) => {
-                                    let routed = DELIVERY
-                                        .scope(
-                                            Cell::new((seq, 0)),
-                                            std::panic::AssertUnwindSafe(handling).catch_unwind(),
-                                        )
-                                        .await;
-                                    counters.page_messages_handled.inc();
-                                    routed.map_err(|panic| panic_text(&*panic).to_owned())
-                                }
-                            }
-                        }
-                    },
-                    _ => {
-                        protocol_error(
-                            "a numbered frame carries exactly one of `event` and `page`; it was not handled",
-                            Some(seq),
-                        );
-                        break End::Protocol;
-                    }
-                };
-                // Handled, or panicked: either way it is done with. A message that panics is
-                // acknowledged, so it is not replayed into the next handler forever.
-                core.handled = seq;
-                if let Err(panic) = handled {
-                    counters.error(ErrorKind::handler_panic);
-                    outbox.control(acked::ack(seq));
-                    error(&panicked(&panic), Some(seq));
-                    break End::Panicked;
-                }
-            }
-            since_ack += 1;
-        } else if let Some(received) = frame.ack {
-            if let Err(message) = outbox.acknowledge(received) {
-                protocol_error(&message, None);
-            }
-            continue;
-        } else if let Some(dropped) = frame.dropped {
-            counters.drops_reported.inc_by(dropped.count);
-            tracing::warn!(
-                count = dropped.count,
-                total = dropped.total,
-                "the page's buffer was full: it did not keep some messages, which will never arrive"
-            );
-            continue;
-        } else if frame.hello.is_some() {
-            protocol_error("a second hello: the hello is the first frame only", None);
-            continue;
+impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
+    /// Welcomes the page: a fresh session starts where the page says it has been acknowledged,
+    /// a resumed one knows; then what the page has not applied, again.
+    fn start(
+        shared: &'a Arc<Shared<H>>,
+        pipe: &'a Arc<Pipe>,
+        attached: Attached<H>,
+        hello: &Hello,
+    ) -> Result<Self, String> {
+        let Attached {
+            slot,
+            mut core,
+            resumed,
+            taken_over: _,
+        } = attached;
+        let counters = &shared.counters;
+        let received = if resumed {
+            counters.sessions_resumed.inc();
+            // A page that reloaded lost what it held unacknowledged, and says so with an `acked`
+            // above what this session handled: those numbers will never come, so do not wait.
+            core.handled = core.handled.max(hello.acked);
+            hello.received
         } else {
-            protocol_error(
-                "not a frame of partner-events.v1: expected `seq` with `event` or `page`, `ack` or `dropped`",
-                None,
-            );
-            continue;
-        }
-
-        // Batch acknowledgements: while more frames are ready, read on (up to ACK_EVERY).
-        if since_ack < ACK_EVERY {
-            if let Some(ready) = stream.next().now_or_never() {
-                carried = Some(ready);
+            core.handled = hello.acked;
+            0
+        };
+        let welcome = acked::welcome(&slot.page_session, &slot.key, resumed, core.handled);
+        match slot.outbox.attach(pipe, welcome, received) {
+            Ok(resent) => {
+                counters.frames_resent.inc_by(resent as u64);
+            }
+            Err(message) => {
+                counters.error(ErrorKind::protocol);
+                drop(core);
+                shared.sessions.detached(&slot);
+                return Err(message);
             }
         }
-    };
-
-    tracing::info!(reason = ?end, handled = core.handled, "connection ended");
-    if core.handled > acked_through && !matches!(end, End::Panicked) {
-        outbox.control(acked::ack(core.handled));
+        tracing::info!(resumed, handled = core.handled, "session attached");
+        let acked_through = core.handled;
+        Ok(Acked {
+            shared,
+            pipe,
+            slot,
+            core,
+            acked_through,
+        })
     }
-    match end {
-        End::PageGone | End::TakenOver | End::Protocol | End::OutboxFull => {
-            outbox.detach(pipe);
-            drop(core);
-            shared.sessions.detached(&slot);
-            let code = match end {
-                End::TakenOver => close::TAKEN_OVER,
-                End::Protocol => close::PROTOCOL,
-                End::OutboxFull => close::OUTBOX_FULL,
-                _ => 1000,
-            };
-            pipe.close(code, "");
+
+    fn outbox(&self) -> &Outbox {
+        &self.slot.outbox
+    }
+
+    fn send_error(&self, message: &str, seq: Option<u64>) {
+        self.pipe.push(acked::error(message, seq).into());
+    }
+
+    fn protocol_error(&self, message: &str, seq: Option<u64>) {
+        self.shared.counters.error(ErrorKind::protocol);
+        self.send_error(message, seq);
+    }
+
+    /// A numbered page message: handled once, in order.
+    async fn on_numbered(&mut self, seq: u64, body: Body<'_>) -> Flow {
+        let counters = &self.shared.counters;
+        let handled = self.core.handled;
+        if seq == 0 || seq > MAX_NUMBER {
+            self.protocol_error(
+                &format!("page messages are numbered from 1 to {MAX_NUMBER}"),
+                Some(seq),
+            );
+            return Flow::Continue;
         }
-        End::Drained => {
-            outbox.detach(pipe);
-            counters.drained_connections.inc();
-            pipe.close(close::RESTART, "the server is restarting");
+        if seq <= handled {
+            // a resend of what this process already handled: acknowledge it again, only
+            counters.duplicates_ignored.inc();
+            self.acked_through = self.acked_through.min(seq - 1);
+            return Flow::Continue;
         }
-        End::Panicked => {
-            outbox.detach(pipe);
-            shared.sessions.remove(&slot);
-            pipe.close(close::PANICKED, "the handler panicked");
+        if seq != handled + 1 {
+            self.protocol_error(
+                &format!(
+                    "message {seq} arrived out of order: the next is {}; nothing after {handled} was handled, so reconnect and resend from there",
+                    handled + 1
+                ),
+                Some(seq),
+            );
+            return Flow::End(End::Protocol);
+        }
+        if !self.outbox().has_room(OUTBOX_HEADROOM) {
+            // Handling it could send replies with nowhere to keep them; the page's
+            // acknowledgements are queued behind this frame, so waiting here would wait forever.
+            // Leave it unhandled: the page resumes (its hello says what it applied) and resends.
+            return Flow::End(End::OutboxFull);
+        }
+        let delivery = DeliveryId::new(Arc::clone(&self.slot.page_session), seq);
+        let outcome = match body {
+            Body::Event(message) => self.on_event(seq, message, delivery).await,
+            Body::Page(message) => self.on_page(seq, message, delivery).await,
+        };
+        // Handled, or panicked: either way it is done with. A message that panics is
+        // acknowledged, so it is not replayed into the next handler forever.
+        self.core.handled = seq;
+        match outcome {
+            Ok(()) => Flow::Continue,
+            Err(panic) => {
+                counters.error(ErrorKind::handler_panic);
+                self.pipe.push(acked::ack(seq).into());
+                self.acked_through = seq;
+                self.send_error(&panicked(&panic), Some(seq));
+                Flow::End(End::Panicked)
+            }
+        }
+    }
+
+    /// An SDK message, through the handler; `Err` with the panic's text if it panicked.
+    async fn on_event(
+        &mut self,
+        seq: u64,
+        message: &RawValue,
+        delivery: DeliveryId,
+    ) -> Result<(), String> {
+        let shared = self.shared;
+        let mut decoded = shared.decoder.decode(message.get());
+        match &mut decoded {
+            Ok(SdkMessage::Event(event)) => event.delivery = Some(delivery),
+            Err(decode_error) => self.send_error(&decode_error.to_string(), Some(seq)),
+            Ok(_) => {}
+        }
+        let session = self.slot.session.id();
+        let routed = DELIVERY
+            .scope(
+                Cell::new((seq, 0)),
+                route(&mut self.core.handler, decoded, &shared.counters),
+            )
+            .await;
+        routed.map(|dispatch| log_unhandled(session, &dispatch))
+    }
+
+    /// The page's own JSON, through the handler's `PageHandler`, if the bridge takes them.
+    async fn on_page(
+        &mut self,
+        seq: u64,
+        message: &RawValue,
+        delivery: DeliveryId,
+    ) -> Result<(), String> {
+        let counters = &self.shared.counters;
+        let Some(route_page) = self.shared.route_page else {
+            self.send_error("this bridge takes no page messages (the server enables them with Bridge::page_messages)", Some(seq));
+            return Ok(());
+        };
+        match route_page(&mut self.core.handler, message, delivery) {
+            Err(refused) => {
+                counters.error(ErrorKind::page_message);
+                self.pipe.push(acked::error(&refused, Some(seq)).into());
+                Ok(())
+            }
+            Ok(handling) => {
+                let routed = DELIVERY
+                    .scope(
+                        Cell::new((seq, 0)),
+                        std::panic::AssertUnwindSafe(handling).catch_unwind(),
+                    )
+                    .await;
+                counters.page_messages_handled.inc();
+                routed.map_err(|panic| panic_text(&*panic).to_owned())
+            }
+        }
+    }
+}
+
+impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
+    async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
+        let frame = match PageFrame::parse(text.as_str()) {
+            Ok(frame) => frame,
+            Err(malformed) => {
+                self.protocol_error(&malformed.message, malformed.seq);
+                // a numbered frame that could not be read was not handled: the page must resend
+                // it, after a reconnect, for anything after it to be handled
+                return match malformed.seq {
+                    Some(_) => Flow::End(End::Protocol),
+                    None => Flow::Continue,
+                };
+            }
+        };
+        match frame {
+            PageFrame::Numbered { seq, body } => self.on_numbered(seq, body).await,
+            PageFrame::Ack(received) => {
+                if let Err(message) = self.outbox().acknowledge(received) {
+                    self.protocol_error(&message, None);
+                }
+                Flow::Continue
+            }
+            PageFrame::Dropped(dropped) => {
+                self.shared.counters.drops_reported.inc_by(dropped.count);
+                tracing::warn!(
+                    count = dropped.count,
+                    total = dropped.total,
+                    "the page's buffer was full: it did not keep some messages, which will never arrive"
+                );
+                Flow::Continue
+            }
+            PageFrame::Hello(_) => {
+                self.protocol_error("a second hello: the hello is the first frame only", None);
+                Flow::Continue
+            }
+        }
+    }
+
+    fn on_binary(&mut self) {
+        self.protocol_error(
+            "a binary frame is not a frame of partner-events.v1: send JSON text",
+            None,
+        );
+    }
+
+    fn error(&self, message: &str) -> String {
+        acked::error(message, None)
+    }
+
+    fn idle(&mut self) {
+        // one cumulative acknowledgement for everything handled since the last wait
+        if self.core.handled > self.acked_through {
+            self.pipe.push(acked::ack(self.core.handled).into());
+            self.acked_through = self.core.handled;
+        }
+    }
+
+    fn end(mut self, end: End) -> (u16, &'static str) {
+        tracing::info!(reason = ?end, handled = self.core.handled, "connection ended");
+        self.idle();
+        self.slot.outbox.detach(self.pipe);
+        let Acked {
+            shared, slot, core, ..
+        } = self;
+        match end {
+            End::Drained => DRAINED,
+            End::Panicked => {
+                shared.sessions.remove(&slot);
+                (close::PANICKED, "the handler panicked")
+            }
+            End::PageGone | End::TakenOver | End::Protocol | End::OutboxFull => {
+                drop(core);
+                shared.sessions.detached(&slot);
+                let code = match end {
+                    End::TakenOver => close::TAKEN_OVER,
+                    End::Protocol => close::PROTOCOL,
+                    End::OutboxFull => close::OUTBOX_FULL,
+                    _ => 1000,
+                };
+                (code, "")
+            }
         }
     }
 }

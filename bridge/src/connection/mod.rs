@@ -1,5 +1,10 @@
-//! One connection, start to end, on either protocol: the writer that sends what the session
-//! queues, and the routing of each message through the handler with panics contained.
+//! One connection, start to end, on either protocol.
+//!
+//! The core here owns the socket, once for both protocols: it reads frames, writes what the
+//! session queues (between reads and while a handler runs, on the connection's own task, so a
+//! reply costs no hop to another task), watches the drain and a takeover, and ends the connection
+//! with its last frames and its close frame. A protocol is the small piece that says what an
+//! incoming text frame means ([`Protocol`]): [`plain`] and [`acked`].
 //!
 //! Nothing a page sends can end another session: a bad message gets an error frame and the
 //! session goes on; a handler that panics gets its session closed (its state may be broken), with
@@ -7,168 +12,212 @@
 
 mod acked;
 mod plain;
+mod route;
 
 pub(crate) use acked::run as run_acked;
 pub(crate) use plain::run as run_plain;
 
-use std::any::Any;
-use std::borrow::Cow;
-use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::time::Instant;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use futures_util::stream::SplitSink;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::{FutureExt, SinkExt};
-use partner_events::{
-    AnyEvent, DecodeError, Dispatch, Handler, LifecycleStatus, Message as SdkMessage, ReceivedOf,
-    Unhandled, VersionMatch,
-};
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
-use tracing::Instrument;
+use tokio_util::sync::CancellationToken;
 
-use crate::outbox::{Outgoing, Pipe};
-use crate::stats::{Counters, Outcome};
+use crate::config::Config;
+use crate::drain::Drain;
+use crate::outbox::Pipe;
+use crate::stats::{Counters, ErrorKind};
+use crate::wire::close;
 
-/// Writes what the session queues, in order: every frame that is ready, then one flush.
-pub(crate) fn spawn_writer(
-    mut sink: SplitSink<WebSocket, Message>,
-    pipe: Arc<Pipe>,
-    mut queued: mpsc::UnboundedReceiver<Outgoing>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        'writing: while let Some(first) = queued.recv().await {
-            let mut next = Some(first);
-            while let Some(outgoing) = next.take() {
-                match outgoing {
-                    Outgoing::Text(text) => {
-                        let bytes = text.len();
-                        if sink.feed(Message::Text(text)).await.is_err() {
-                            break 'writing;
-                        }
-                        pipe.wrote(bytes);
-                    }
-                    Outgoing::Close(code, reason) => {
-                        let frame = CloseFrame {
-                            code,
-                            reason: reason.into(),
-                        };
-                        let _ = sink.send(Message::Close(Some(frame))).await;
-                        break 'writing;
-                    }
-                }
-                next = queued.try_recv().ok();
+/// Frames handled one after another, while more are ready, before the connection writes what
+/// they produced (replies, one cumulative acknowledgement).
+const READ_AHEAD: usize = 64;
+
+/// Why a connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End {
+    /// The page closed it, or the network did (acknowledged: the session is kept for the resume
+    /// window).
+    PageGone,
+    /// A newer connection of the same session took over.
+    TakenOver,
+    /// The bridge is draining.
+    Drained,
+    /// The handler panicked: the session is gone.
+    Panicked,
+    /// A frame broke the protocol in a way the page repairs by reconnecting.
+    Protocol,
+    /// The outbox is full of frames the page has not acknowledged: it resumes at once.
+    OutboxFull,
+}
+
+/// What the connection does after a frame.
+pub(crate) enum Flow {
+    Continue,
+    End(End),
+}
+
+/// What a protocol does with its connection's frames; the core does everything else.
+pub(crate) trait Protocol: Send {
+    /// Handles one text frame. What it queues on the connection's pipe meanwhile is written as
+    /// it goes.
+    fn on_text(&mut self, text: Utf8Bytes) -> impl Future<Output = Flow> + Send;
+
+    /// Refuses a binary frame (the session goes on): counts it and queues an error frame.
+    fn on_binary(&mut self);
+
+    /// The protocol's error frame for a problem with the connection rather than one message.
+    fn error(&self, message: &str) -> String;
+
+    /// The connection has handled what was ready and is about to wait for the page.
+    fn idle(&mut self) {}
+
+    /// The connection ends for `end`: let go of the session, queue the last frames; the close
+    /// code and reason.
+    fn end(self, end: End) -> (u16, &'static str);
+}
+
+/// Serves `protocol` on `socket` until the connection ends, then closes it.
+pub(crate) async fn serve<P: Protocol>(
+    mut socket: WebSocket,
+    pipe: &Pipe,
+    mut protocol: P,
+    taken_over: Option<CancellationToken>,
+    (drain, config, counters): (&Drain, &Config, &Counters),
+) {
+    let mut out = VecDeque::new();
+    // Made once per connection, not once per wait: each is registered with its notifier once.
+    let mut drained = pin!(drain.started());
+    let mut taken_over = pin!(async move {
+        match taken_over {
+            Some(token) => token.cancelled_owned().await,
+            None => std::future::pending().await,
+        }
+    });
+    let end = 'connection: loop {
+        protocol.idle();
+        if write_queued(&mut socket, pipe, &mut out).await.is_err() {
+            break End::PageGone;
+        }
+        let waited = tokio::select! {
+            biased;
+            frame = socket.recv() => Some(frame),
+            () = pipe.queued() => None,
+            () = &mut drained => break End::Drained,
+            () = &mut taken_over => break End::TakenOver,
+        };
+        let Some(mut frame) = waited else {
+            continue;
+        };
+        let mut read_ahead = READ_AHEAD;
+        loop {
+            if drain.is_draining() {
+                // the frame in hand was not handled: the page resends it to the next process
+                break 'connection End::Drained;
             }
-            if sink.flush().await.is_err() {
+            let flow = match frame {
+                Some(Ok(Message::Text(text))) => {
+                    while_writing(&mut socket, pipe, &mut out, protocol.on_text(text)).await
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    protocol.on_binary();
+                    Flow::Continue
+                }
+                // pings are answered by the socket itself
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
+                Some(Ok(Message::Close(_))) | None => Flow::End(End::PageGone),
+                Some(Err(socket_error)) => {
+                    // too large a message, or a broken connection: the stream cannot go on
+                    counters.error(ErrorKind::connection);
+                    pipe.push(protocol.error(&format!(
+                        "the connection cannot go on: {socket_error} (messages may be at most {} bytes)",
+                        config.max_message_bytes
+                    )).into());
+                    Flow::End(End::PageGone)
+                }
+            };
+            if let Flow::End(end) = flow {
+                break 'connection end;
+            }
+            // read on while the page has sent more, so that their replies and acknowledgement
+            // go out together
+            read_ahead -= 1;
+            if read_ahead == 0 {
                 break;
             }
-        }
-        let _ = sink.close().await;
-        // wake a reader waiting for room: nothing more will be written
-        drop(queued);
-        pipe.wrote(0);
-    })
-}
-
-/// Counts a decoded message, routes it through the handler and times it; `Err` with the panic's
-/// text if the handler panicked.
-pub(crate) async fn route<H: Handler>(
-    handler: &mut H,
-    decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
-    counters: &Counters,
-) -> Result<Dispatch<ReceivedOf<H>>, String> {
-    let (event, outcome, version) = count(counters, &decoded);
-    let span = tracing::debug_span!("message", event = %event, version = version.as_deref(), outcome = ?outcome);
-    let started = Instant::now();
-    let routed = AssertUnwindSafe(handler.route(decoded))
-        .catch_unwind()
-        .instrument(span)
-        .await
-        .map_err(|panic| panic_text(&*panic).to_owned());
-    counters.handler_took(event, started.elapsed());
-    counters.messages_handled.inc();
-    routed
-}
-
-/// Counts a message by event and outcome, and a decoded event by lifecycle status; returns its
-/// `event` label, its outcome and its schema version. Labels stay bounded: an event the catalog
-/// does not know is `unknown`.
-fn count<R: AnyEvent>(
-    counters: &Counters,
-    decoded: &Result<SdkMessage<R>, DecodeError>,
-) -> (Cow<'static, str>, Outcome, Option<String>) {
-    let mut version = None;
-    let (event, outcome): (Cow<'static, str>, _) = match decoded {
-        Ok(SdkMessage::Event(decoded)) => {
-            let name = decoded.event.event_name();
-            let status = match decoded.lifecycle {
-                LifecycleStatus::NotYetActive { .. } => "not_yet_active",
-                LifecycleStatus::Active => "active",
-                LifecycleStatus::Deprecated { .. } => "deprecated",
-                LifecycleStatus::Sunset { .. } => "sunset",
-            };
-            counters.status(name, status);
-            if tracing::enabled!(tracing::Level::DEBUG) {
-                version = Some(decoded.event.schema_version().to_string());
+            match socket.recv().now_or_never() {
+                Some(next) => frame = next,
+                None => break,
             }
-            let outcome = match decoded.version {
-                VersionMatch::Exact => Outcome::ok,
-                VersionMatch::NewerCompatible { .. } => Outcome::newer_compatible,
-            };
-            (Cow::Borrowed(name), outcome)
         }
-        Ok(SdkMessage::UnknownEvent { .. }) => (Cow::Borrowed("unknown"), Outcome::unknown_event),
-        // the decoder says "unknown version" only of an event the catalog has
-        Ok(SdkMessage::UnknownVersion { name, .. }) => {
-            (Cow::Owned(name.clone()), Outcome::unknown_version)
-        }
-        Ok(SdkMessage::NotEvent(_)) => (Cow::Borrowed("none"), Outcome::not_event),
-        Err(_) => (Cow::Borrowed("none"), Outcome::invalid),
     };
-    counters.message(event.clone(), outcome);
-    (event, outcome, version)
+    if end == End::Drained {
+        counters.drained_connections.inc();
+    }
+    let (code, reason) = protocol.end(end);
+    close_with(socket, pipe, &mut out, (code, reason), config).await;
 }
 
-pub(crate) fn log_unhandled<R: AnyEvent>(session: u64, dispatch: &Dispatch<R>) {
-    if let Dispatch::Unhandled(unhandled) = dispatch {
-        tracing::debug!(
-            session,
-            message = %describe(unhandled),
-            "no handler method took a message, and the handler has no fallback"
-        );
+/// Ends a connection: writes what is queued, then the close frame, within the configured time
+/// (a page that stops reading cannot hold the connection, or a drain, open).
+pub(crate) async fn close_with(
+    mut socket: WebSocket,
+    pipe: &Pipe,
+    out: &mut VecDeque<Utf8Bytes>,
+    (code, reason): (u16, &'static str),
+    config: &Config,
+) {
+    pipe.close();
+    let closing = async {
+        write_queued(&mut socket, pipe, out).await?;
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        socket.send(Message::Close(Some(frame))).await
+    };
+    let _ = tokio::time::timeout(config.close_within, closing).await;
+}
+
+/// Runs a handler's work, writing what it queues as it goes (a handler that sends, then awaits
+/// something slow, has its first frames on the way already).
+async fn while_writing(
+    socket: &mut WebSocket,
+    pipe: &Pipe,
+    out: &mut VecDeque<Utf8Bytes>,
+    handling: impl Future<Output = Flow>,
+) -> Flow {
+    let mut handling = pin!(handling);
+    let mut writable = true;
+    loop {
+        tokio::select! {
+            biased;
+            flow = &mut handling => return flow,
+            () = pipe.queued(), if writable => {
+                // a broken socket: let the handler finish; the next read ends the connection
+                writable = write_queued(socket, pipe, out).await.is_ok();
+            }
+        }
     }
 }
 
-fn describe<R: AnyEvent>(unhandled: &Unhandled<R>) -> String {
-    match unhandled {
-        Unhandled::Message(SdkMessage::Event(event)) => event.event.event_name().to_owned(),
-        Unhandled::Message(SdkMessage::UnknownEvent { name, .. }) => {
-            format!("unknown event {name}")
-        }
-        Unhandled::Message(SdkMessage::UnknownVersion {
-            name,
-            schema_version,
-            ..
-        }) => format!("{name} at unknown version {schema_version}"),
-        Unhandled::Message(SdkMessage::NotEvent(non_event)) => {
-            format!("a `{}` message", non_event.kind)
-        }
-        Unhandled::Invalid(error) => format!("invalid: {error}"),
+/// Writes every queued frame, then flushes once; nothing to write, no flush.
+async fn write_queued(
+    socket: &mut WebSocket,
+    pipe: &Pipe,
+    out: &mut VecDeque<Utf8Bytes>,
+) -> Result<(), axum::Error> {
+    pipe.take(out);
+    if out.is_empty() {
+        return Ok(());
     }
+    while let Some(text) = out.pop_front() {
+        socket.feed(Message::Text(text)).await?;
+    }
+    socket.flush().await
 }
 
-pub(crate) fn panic_text(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message")
-}
-
-/// The error frame for a handler that panicked.
-pub(crate) fn panicked(panic: &str) -> String {
-    format!(
-        "the handler panicked ({panic}); this session is closed, and the page's next connection starts a new one"
-    )
-}
+/// The close code of a drained connection, on both protocols.
+pub(crate) const DRAINED: (u16, &str) = (close::RESTART, "the server is restarting");

@@ -1,126 +1,124 @@
 //! The plain wire: one SDK message per text frame, `sendEvent` and `error` frames back, nothing
 //! numbered. A session is one connection.
 
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::ws::{Message, WebSocket};
-use futures_util::StreamExt;
+use axum::extract::ws::{Utf8Bytes, WebSocket};
 use partner_events::Handler;
 use tracing::Instrument;
 
-use super::{log_unhandled, panic_text, panicked, route, spawn_writer};
-use crate::outbox::{Outbox, Pipe, Protocol};
+use super::route::{log_unhandled, make_handler, panicked, route};
+use super::{close_with, serve, End, Flow, Protocol, DRAINED};
+use crate::outbox::{Pipe, PlainOutlet};
 use crate::session::Session;
 use crate::stats::ErrorKind;
 use crate::wire::ServerFrame;
 use crate::Shared;
 
-pub(crate) async fn run<H, F>(socket: WebSocket, shared: Arc<Shared<H, F>>, token: Option<String>)
+pub(crate) async fn run<H>(socket: WebSocket, shared: Arc<Shared<H>>, token: Option<String>)
 where
     H: Handler + Send + 'static,
-    F: Fn(Session) -> H + Send + Sync + 'static,
 {
-    let (sink, mut stream) = socket.split();
-    let (pipe, queued) = Pipe::new();
-    let writer = spawn_writer(sink, Arc::clone(&pipe), queued);
-    let counters = &shared.counters;
-    let outbox = Arc::new(Outbox::new(
-        Protocol::Plain,
-        shared.limits,
-        Arc::clone(counters),
-    ));
-    outbox
-        .attach(Arc::clone(&pipe), None, 0)
-        .expect("a new outbox has sent nothing");
-    let error = |message: String| outbox.control(ServerFrame::error(message).to_text());
-
+    let pipe = Pipe::new();
+    let outlet = PlainOutlet {
+        pipe: Arc::clone(&pipe),
+        limits: shared.config.outgoing,
+        counters: Arc::clone(&shared.counters),
+    };
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-    let session = Session::new(id, None, token, Arc::clone(&outbox));
-    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        (shared.make_handler)(session.clone())
-    }));
-    let mut handler = match made {
-        Ok(handler) => {
-            counters.sessions_started.inc();
-            Some(handler)
-        }
-        Err(panic) => {
-            counters.error(ErrorKind::handler_panic);
-            error(format!(
-                "the session could not start: its handler's constructor panicked ({})",
-                panic_text(&*panic)
-            ));
-            None
+    let session = Session::new(id, None, token, Arc::new(outlet));
+    let handler = match make_handler(&shared, &session) {
+        Ok(handler) => handler,
+        Err(message) => {
+            pipe.push(error(&message).into());
+            close_with(
+                socket,
+                &pipe,
+                &mut VecDeque::new(),
+                (1000, ""),
+                &shared.config,
+            )
+            .await;
+            return;
         }
     };
-
     // the token's presence, never its value
     let span = tracing::info_span!(
         "session",
         session = id,
         has_token = session.token().is_some()
     );
-    async {
-    while let Some(handler_ref) = handler.as_mut() {
-        if shared.drain.token().is_cancelled() {
-            break;
-        }
-        pipe.writable(shared.limits.unwritten_bytes).await;
-        let frame = tokio::select! {
-            biased;
-            _ = shared.drain.token().cancelled() => break,
-            frame = stream.next() => frame,
-        };
-        let Some(frame) = frame else { break };
-        match frame {
-            Ok(Message::Text(text)) => {
-                let decoded = shared.decoder.decode(text.as_str());
-                if let Err(decode_error) = &decoded {
-                    error(decode_error.to_string());
-                }
-                match route(handler_ref, decoded, counters).await {
-                    Ok(dispatch) => log_unhandled(id, &dispatch),
-                    Err(panic) => {
-                        counters.error(ErrorKind::handler_panic);
-                        error(panicked(&panic));
-                        // its state may be half-updated: do not hand it another message
-                        handler = None;
-                    }
-                }
-            }
-            Ok(Message::Binary(_)) => {
-                counters.error(ErrorKind::connection);
-                error(
-                "a binary frame is not an SDK message: send each message as one text frame of JSON"
-                    .into(),
-                )
-            }
-            Ok(Message::Close(_)) => break,
-            // pings are answered by the socket itself
-            Ok(Message::Ping(_) | Message::Pong(_)) => {}
-            Err(socket_error) => {
-                // too large a message, or a broken connection: the stream cannot go on
-                counters.error(ErrorKind::connection);
-                error(format!(
-                    "the connection cannot go on: {socket_error} (messages may be at most {} bytes)",
-                    shared.max_message_bytes
-                ));
-                break;
-            }
-        }
-    }
-    }
+    let plain = Plain {
+        shared: &shared,
+        handler,
+        pipe: &pipe,
+        id,
+    };
+    serve(
+        socket,
+        &pipe,
+        plain,
+        None,
+        (&shared.drain, &shared.config, &shared.counters),
+    )
     .instrument(span)
     .await;
-    drop(handler);
-    outbox.detach(&pipe);
-    if shared.drain.token().is_cancelled() {
-        counters.drained_connections.inc();
-        pipe.close(crate::wire::close::RESTART, "the server is restarting");
-    } else {
-        pipe.close(1000, "");
+}
+
+/// A plain session: its handler and its connection's pipe.
+struct Plain<'a, H: Handler> {
+    shared: &'a Shared<H>,
+    handler: H,
+    pipe: &'a Pipe,
+    id: u64,
+}
+
+fn error(message: &str) -> String {
+    ServerFrame::error(message).to_text()
+}
+
+impl<H: Handler + Send> Protocol for Plain<'_, H> {
+    async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
+        let counters = &self.shared.counters;
+        let decoded = self.shared.decoder.decode(text.as_str());
+        if let Err(decode_error) = &decoded {
+            self.pipe.push(error(&decode_error.to_string()).into());
+        }
+        match route(&mut self.handler, decoded, counters).await {
+            Ok(dispatch) => {
+                log_unhandled(self.id, &dispatch);
+                Flow::Continue
+            }
+            Err(panic) => {
+                counters.error(ErrorKind::handler_panic);
+                self.pipe.push(error(&panicked(&panic)).into());
+                // its state may be half-updated: do not hand it another message
+                Flow::End(End::Panicked)
+            }
+        }
     }
-    drop(pipe);
-    let _ = writer.await;
+
+    fn on_binary(&mut self) {
+        self.shared.counters.error(ErrorKind::connection);
+        self.pipe.push(
+            error(
+                "a binary frame is not an SDK message: send each message as one text frame of JSON",
+            )
+            .into(),
+        );
+    }
+
+    fn error(&self, message: &str) -> String {
+        error(message)
+    }
+
+    fn end(self, end: End) -> (u16, &'static str) {
+        match end {
+            End::Drained => DRAINED,
+            // the plain wire has no codes of its own: a session is its connection
+            _ => (1000, ""),
+        }
+    }
 }

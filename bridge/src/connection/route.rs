@@ -1,0 +1,140 @@
+//! A message's way through the handler: counted by event and outcome, routed with panics
+//! contained, timed, and logged when nothing took it.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+use futures_util::FutureExt;
+use partner_events::{
+    AnyEvent, DecodeError, Dispatch, Handler, LifecycleStatus, Message as SdkMessage, ReceivedOf,
+    Unhandled, VersionMatch,
+};
+use tracing::Instrument;
+
+use crate::session::Session;
+use crate::stats::{Counters, ErrorKind, Outcome};
+use crate::Shared;
+
+/// Makes a session's handler, with a panic in the partner's factory contained: `Err` is the error
+/// frame's text.
+pub(crate) fn make_handler<H: Handler>(shared: &Shared<H>, session: &Session) -> Result<H, String> {
+    let made =
+        std::panic::catch_unwind(AssertUnwindSafe(|| (shared.make_handler)(session.clone())));
+    match made {
+        Ok(handler) => {
+            shared.counters.sessions_started.inc();
+            Ok(handler)
+        }
+        Err(panic) => {
+            shared.counters.error(ErrorKind::handler_panic);
+            Err(format!(
+                "the session could not start: its handler's constructor panicked ({})",
+                panic_text(&*panic)
+            ))
+        }
+    }
+}
+
+/// Counts a decoded message, routes it through the handler and times it; `Err` with the panic's
+/// text if the handler panicked.
+pub(crate) async fn route<H: Handler>(
+    handler: &mut H,
+    decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
+    counters: &Counters,
+) -> Result<Dispatch<ReceivedOf<H>>, String> {
+    let (event, outcome, version) = count(counters, &decoded);
+    let span = tracing::debug_span!("message", event = %event, version = version.as_deref(), outcome = ?outcome);
+    let started = Instant::now();
+    let routed = AssertUnwindSafe(handler.route(decoded))
+        .catch_unwind()
+        .instrument(span)
+        .await
+        .map_err(|panic| panic_text(&*panic).to_owned());
+    counters.handler_took(event, started.elapsed());
+    counters.messages_handled.inc();
+    routed
+}
+
+/// Counts a message by event and outcome, and a decoded event by lifecycle status; returns its
+/// `event` label, its outcome and its schema version. Labels stay bounded: an event the catalog
+/// does not know is `unknown`.
+fn count<R: AnyEvent>(
+    counters: &Counters,
+    decoded: &Result<SdkMessage<R>, DecodeError>,
+) -> (Cow<'static, str>, Outcome, Option<String>) {
+    let mut version = None;
+    let (event, outcome): (Cow<'static, str>, _) = match decoded {
+        Ok(SdkMessage::Event(decoded)) => {
+            let name = decoded.event.event_name();
+            let status = match decoded.lifecycle {
+                LifecycleStatus::NotYetActive { .. } => "not_yet_active",
+                LifecycleStatus::Active => "active",
+                LifecycleStatus::Deprecated { .. } => "deprecated",
+                LifecycleStatus::Sunset { .. } => "sunset",
+            };
+            counters.status(name, status);
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                version = Some(decoded.event.schema_version().to_string());
+            }
+            let outcome = match decoded.version {
+                VersionMatch::Exact => Outcome::ok,
+                VersionMatch::NewerCompatible { .. } => Outcome::newer_compatible,
+            };
+            (Cow::Borrowed(name), outcome)
+        }
+        Ok(SdkMessage::UnknownEvent { .. }) => (Cow::Borrowed("unknown"), Outcome::unknown_event),
+        // the decoder says "unknown version" only of an event the catalog has
+        Ok(SdkMessage::UnknownVersion { name, .. }) => {
+            (Cow::Owned(name.clone()), Outcome::unknown_version)
+        }
+        Ok(SdkMessage::NotEvent(_)) => (Cow::Borrowed("none"), Outcome::not_event),
+        Err(_) => (Cow::Borrowed("none"), Outcome::invalid),
+    };
+    counters.message(event.clone(), outcome);
+    (event, outcome, version)
+}
+
+pub(crate) fn log_unhandled<R: AnyEvent>(session: u64, dispatch: &Dispatch<R>) {
+    if let Dispatch::Unhandled(unhandled) = dispatch {
+        tracing::debug!(
+            session,
+            message = %describe(unhandled),
+            "no handler method took a message, and the handler has no fallback"
+        );
+    }
+}
+
+fn describe<R: AnyEvent>(unhandled: &Unhandled<R>) -> String {
+    match unhandled {
+        Unhandled::Message(SdkMessage::Event(event)) => event.event.event_name().to_owned(),
+        Unhandled::Message(SdkMessage::UnknownEvent { name, .. }) => {
+            format!("unknown event {name}")
+        }
+        Unhandled::Message(SdkMessage::UnknownVersion {
+            name,
+            schema_version,
+            ..
+        }) => format!("{name} at unknown version {schema_version}"),
+        Unhandled::Message(SdkMessage::NotEvent(non_event)) => {
+            format!("a `{}` message", non_event.kind)
+        }
+        Unhandled::Invalid(error) => format!("invalid: {error}"),
+    }
+}
+
+pub(crate) fn panic_text(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}
+
+/// The error frame for a handler that panicked.
+pub(crate) fn panicked(panic: &str) -> String {
+    format!(
+        "the handler panicked ({panic}); this session is closed, and the page's next connection starts a new one"
+    )
+}
