@@ -1,6 +1,7 @@
 //! The acknowledged protocol (`partner-events.v1`), frame by frame, against a real server on
 //! loopback: acknowledgements after handling, duplicates and gaps, resume within the process,
-//! foreign session ids, the page's own messages, a resend burst, and the drain.
+//! foreign session ids, the page's own messages, a resend burst, the drain, and each close code
+//! as a real connection receives it.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,21 +11,32 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1};
 use partner_events::{DeliveryId, EventContext};
+use partner_events_bridge::wire::{close, ACKED_PROTOCOL};
 use partner_events_bridge::{Bridge, BridgeStats, Drain, PageHandler, PageSender, Session};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
+use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// Counts what it handles, and answers each chat with the count and the delivery id.
+/// Counts what it handles, and answers each chat with the count and the delivery id. A chat
+/// `held` waits inside the handler for the test's go-ahead (see [`Gate`]); a chat `boom` panics.
 struct Counter {
     session: Session,
     page: PageSender<Value>,
     handled: usize,
+    gate: Arc<Gate>,
+}
+
+/// Holds a handler inside a message, so a test decides exactly what happens meanwhile: the
+/// handler signals `inside` and waits for `go`.
+#[derive(Default)]
+struct Gate {
+    inside: Notify,
+    go: Notify,
 }
 
 #[partner_events::handler]
@@ -32,8 +44,13 @@ impl Counter {
     async fn on_chat(&mut self, chat: AwChatInitV1, context: &EventContext) {
         self.handled += 1;
         let delivery = context.delivery.as_ref().map(ToString::to_string);
-        if chat.interaction_id == "slow" {
-            tokio::time::sleep(Duration::from_millis(300)).await;
+        match chat.interaction_id.as_str() {
+            "held" => {
+                self.gate.inside.notify_one();
+                self.gate.go.notified().await;
+            }
+            "boom" => panic!("a handler bug"),
+            _ => {}
         }
         let reply = AwChatMessageReceivedV1 {
             message: format!("{} {}", self.handled, delivery.unwrap_or_default()),
@@ -64,37 +81,86 @@ struct Server {
     made: Arc<AtomicUsize>,
     drain: Drain,
     stats: BridgeStats,
+    gate: Arc<Gate>,
+}
+
+/// What a test changes from the bridge's defaults.
+#[derive(Default)]
+struct Options {
+    /// Accept only these tokens.
+    tokens: Option<&'static [&'static str]>,
+    /// The bound on unacknowledged frames.
+    max_unacknowledged: Option<usize>,
 }
 
 async fn serve() -> Server {
+    serve_with(Options::default()).await
+}
+
+async fn serve_with(options: Options) -> Server {
     let made = Arc::new(AtomicUsize::new(0));
     let drain = Drain::new();
+    let gate = Arc::new(Gate::default());
     let counted = Arc::clone(&made);
-    let bridge = Bridge::new(move |session: Session| {
+    let handlers_gate = Arc::clone(&gate);
+    let mut bridge = Bridge::new(move |session: Session| {
         counted.fetch_add(1, Ordering::Relaxed);
         Counter {
             page: session.page_sender(),
             session,
             handled: 0,
+            gate: Arc::clone(&handlers_gate),
         }
     })
     .page_messages()
     .drain(drain.clone());
+    if let Some(tokens) = options.tokens {
+        bridge = bridge.authorize(move |token| async move {
+            token.is_some_and(|token| tokens.contains(&token.as_str()))
+        });
+    }
+    if let Some(frames) = options.max_unacknowledged {
+        bridge = bridge.max_unacknowledged(frames, 1 << 20);
+    }
     let stats = bridge.stats();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let stop = drain.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, bridge.into_router())
-            .with_graceful_shutdown(stop.started())
-            .await
-            .unwrap()
-    });
+    // the listener stays up through a drain, as partner-bridge's does, so that a handshake made
+    // meanwhile gets the bridge's answer (the test's runtime ends the server)
+    tokio::spawn(async move { axum::serve(listener, bridge.into_router()).await.unwrap() });
     Server {
         address,
         made,
         drain,
         stats,
+        gate,
+    }
+}
+
+/// Waits for `what` to happen, at most 10 s.
+async fn within<T>(what: &str, happens: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(10), happens)
+        .await
+        .unwrap_or_else(|_| panic!("waited 10 s for {what}"))
+}
+
+/// A handshake the server refuses (the acknowledged protocol's when `acked`): its status and body.
+async fn refused(address: SocketAddr, acked: bool) -> (u16, String) {
+    let mut request = format!("ws://{address}/events")
+        .into_client_request()
+        .unwrap();
+    let headers = request.headers_mut();
+    headers.insert("origin", format!("http://{address}").parse().unwrap());
+    if acked {
+        headers.insert("sec-websocket-protocol", ACKED_PROTOCOL.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Err(WsError::Http(response)) => (
+            response.status().as_u16(),
+            String::from_utf8_lossy(response.body().as_deref().unwrap_or_default()).into_owned(),
+        ),
+        Err(other) => panic!("expected an HTTP refusal, got {other}"),
+        Ok(_) => panic!("expected a refusal, the handshake succeeded"),
     }
 }
 
@@ -104,15 +170,9 @@ async fn open(address: SocketAddr) -> Client {
         .unwrap();
     let headers = request.headers_mut();
     headers.insert("origin", format!("http://{address}").parse().unwrap());
-    headers.insert(
-        "sec-websocket-protocol",
-        "partner-events.v1".parse().unwrap(),
-    );
+    headers.insert("sec-websocket-protocol", ACKED_PROTOCOL.parse().unwrap());
     let (client, response) = tokio_tungstenite::connect_async(request).await.unwrap();
-    assert_eq!(
-        response.headers()["sec-websocket-protocol"],
-        "partner-events.v1"
-    );
+    assert_eq!(response.headers()["sec-websocket-protocol"], ACKED_PROTOCOL);
     client
 }
 
@@ -136,9 +196,18 @@ async fn hello(
     welcome["welcome"].clone()
 }
 
-/// The next frame as JSON; `None` once the connection closed (the close frame's code in `closed`).
+/// The next frame as JSON; `None` once the connection closed.
 async fn next(client: &mut Client) -> Option<Value> {
     next_or_close(client).await.ok()
+}
+
+/// Reads to the end of the connection; the close frame's code (`None`: no close frame).
+async fn close_code(client: &mut Client) -> Option<u16> {
+    loop {
+        if let Err(code) = next_or_close(client).await {
+            return code;
+        }
+    }
 }
 
 async fn next_or_close(client: &mut Client) -> Result<Value, Option<u16>> {
@@ -262,7 +331,7 @@ async fn bad_numbers_and_acks_get_clear_errors_and_lose_nothing() {
         error["error"]["message"],
         "message 3 arrived out of order: the next is 2; nothing after 1 was handled, so reconnect and resend from there"
     );
-    assert_eq!(next_or_close(&mut client).await, Err(Some(4400)));
+    assert_eq!(next_or_close(&mut client).await, Err(Some(close::PROTOCOL)));
 
     // the page resumes and resends 2 and 3, in order: both handled, by the same handler
     let mut client = open(server.address).await;
@@ -366,7 +435,10 @@ async fn a_foreign_or_forged_session_id_never_attaches_to_another_pages_session(
             .as_str()
             .unwrap()
             .starts_with("this session id belongs to another page"));
-        assert_eq!(next_or_close(&mut intruder).await, Err(Some(4403)));
+        assert_eq!(
+            next_or_close(&mut intruder).await,
+            Err(Some(close::FOREIGN_SESSION))
+        );
     }
     // numbers no page counts to, which would overflow on the next message
     for (acked, received) in [(u64::MAX, 0), (0, 1u64 << 53)] {
@@ -380,7 +452,7 @@ async fn a_foreign_or_forged_session_id_never_attaches_to_another_pages_session(
             next(&mut client).await.unwrap()["error"]["message"],
             "the hello's numbers must be at most 9007199254740991 (2^53 - 1)"
         );
-        assert_eq!(next_or_close(&mut client).await, Err(Some(4400)));
+        assert_eq!(next_or_close(&mut client).await, Err(Some(close::PROTOCOL)));
     }
     for bad in ["short", "has spaces in it, many of them", &"x".repeat(65)] {
         let mut client = open(server.address).await;
@@ -525,38 +597,127 @@ async fn a_huge_resend_burst_is_handled_once_in_order() {
 }
 
 #[tokio::test]
-async fn a_drain_finishes_the_message_in_hand_acknowledges_it_and_closes_with_1012() {
+async fn a_drain_finishes_the_message_in_hand_acknowledges_it_and_closes_with_restart() {
     let server = serve().await;
     let mut client = open(server.address).await;
     hello(&mut client, SESSION, None, 0, 0).await;
-    send(&mut client, chat(1, "slow")).await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    // the handler is in its 300 ms sleep: the drain waits for it
+    send(&mut client, chat(1, "held")).await;
+    within(
+        "the handler to take the message",
+        server.gate.inside.notified(),
+    )
+    .await;
+    // the drain starts while the handler is inside the message
+    server.drain.start();
+    // no new session meanwhile, in either protocol: 503, and why
+    for acked in [false, true] {
+        assert_eq!(
+            refused(server.address, acked).await,
+            (503, "the server is restarting; reconnect".to_owned()),
+            "acked: {acked}"
+        );
+    }
     let drain = server.drain.clone();
     let report = tokio::spawn(async move { drain.finish(Duration::from_secs(10)).await });
+    server.gate.go.notify_one();
+    // the message in hand is finished, then acknowledged, then the connection closes
     let reply = next(&mut client).await.unwrap();
-    assert_eq!(reply["sendEvent"]["data"]["interactionId"], "slow");
+    assert_eq!(reply["sendEvent"]["data"]["interactionId"], "held");
     assert_eq!(next(&mut client).await.unwrap(), json!({"ack": 1}));
-    assert_eq!(next_or_close(&mut client).await, Err(Some(1012)));
+    assert_eq!(next_or_close(&mut client).await, Err(Some(close::RESTART)));
     let report = report.await.unwrap();
     assert_eq!((report.connections, report.still_open), (1, 0));
-
-    // no new sessions while draining (the listener may already be gone: refused either way)
-    let mut request = format!("ws://{}/events", server.address)
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "origin",
-        format!("http://{}", server.address).parse().unwrap(),
-    );
-    assert!(tokio_tungstenite::connect_async(request).await.is_err());
+    assert_eq!(server.stats.snapshot().messages_handled, 1);
 }
 
-#[test]
-fn close_codes_are_the_documented_ones() {
-    // the page module reconnects at once on these two
-    assert_eq!(u16::from(CloseCode::Restart), 1012);
-    let module = partner_events_bridge::PAGE_MODULE;
-    assert!(module.contains("event.code === 1012 || event.code === 4000 || event.code === 4008"));
-    assert!(module.contains("event.code === 4403"));
+#[tokio::test]
+async fn each_close_code_is_what_a_real_connection_receives() {
+    // the wire's numbers, which clients (the page module among them) have written down
+    assert_eq!(
+        [
+            close::RESTART,
+            close::PANICKED,
+            close::TAKEN_OVER,
+            close::OUTBOX_FULL,
+            close::PROTOCOL,
+            close::UNAUTHORIZED,
+            close::FOREIGN_SESSION
+        ],
+        [1012, 1011, 4000, 4008, 4400, 4401, 4403]
+    );
+    // RESTART, PROTOCOL and FOREIGN_SESSION (a wrong key): the tests above
+
+    // TAKEN_OVER: the same page connects again while its first connection is attached
+    let server = serve().await;
+    let mut first = open(server.address).await;
+    let key = hello(&mut first, SESSION, None, 0, 0).await["key"].clone();
+    let mut second = open(server.address).await;
+    let welcome = hello(&mut second, SESSION, key.as_str(), 0, 0).await;
+    assert_eq!(welcome["resumed"], true);
+    assert_eq!(close_code(&mut first).await, Some(close::TAKEN_OVER));
+
+    // PANICKED: the handler panics; the message is acknowledged, and the session is gone
+    send(&mut second, chat(1, "boom")).await;
+    let mut frames = Vec::new();
+    let code = loop {
+        match next_or_close(&mut second).await {
+            Ok(frame) => frames.push(frame),
+            Err(code) => break code,
+        }
+    };
+    assert_eq!(code, Some(close::PANICKED), "{frames:?}");
+    assert!(frames.contains(&json!({"ack": 1})), "{frames:?}");
+    assert!(
+        frames.iter().any(|f| f["error"]["seq"] == 1),
+        "an error frame for the message: {frames:?}"
+    );
+
+    // OUTBOX_FULL: a page that does not acknowledge the server's one permitted frame
+    let server = serve_with(Options {
+        max_unacknowledged: Some(1),
+        ..Options::default()
+    })
+    .await;
+    let mut client = open(server.address).await;
+    hello(&mut client, SESSION, None, 0, 0).await;
+    send(&mut client, chat(1, "c-1")).await;
+    send(&mut client, chat(2, "c-2")).await;
+    let replies = until_ack(&mut client, 1).await;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(close_code(&mut client).await, Some(close::OUTBOX_FULL));
+    assert_eq!(
+        server.stats.snapshot().messages_handled,
+        1,
+        "2 is left to resend"
+    );
+
+    // UNAUTHORIZED: a token the partner's check refuses; FOREIGN_SESSION: another page's
+    // session id and key, with another accepted token
+    let server = serve_with(Options {
+        tokens: Some(&["agent-1", "agent-2"]),
+        ..Options::default()
+    })
+    .await;
+    let hello_with = |key: &Value, token: &str| json!({"hello": {"session": SESSION, "key": key, "token": token, "acked": 0, "received": 0}});
+    let mut intruder = open(server.address).await;
+    send(&mut intruder, hello_with(&Value::Null, "agent-3")).await;
+    assert_eq!(
+        next(&mut intruder).await.unwrap()["error"]["message"],
+        "the session's token was refused"
+    );
+    assert_eq!(close_code(&mut intruder).await, Some(close::UNAUTHORIZED));
+    let mut owner = open(server.address).await;
+    send(&mut owner, hello_with(&Value::Null, "agent-1")).await;
+    let key = next(&mut owner).await.unwrap()["welcome"]["key"].clone();
+    assert!(key.is_string());
+    let mut other_agent = open(server.address).await;
+    send(&mut other_agent, hello_with(&key, "agent-2")).await;
+    assert!(next(&mut other_agent).await.unwrap()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("this session id belongs to another page"));
+    assert_eq!(
+        close_code(&mut other_agent).await,
+        Some(close::FOREIGN_SESSION)
+    );
 }
