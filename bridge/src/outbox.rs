@@ -206,17 +206,28 @@ impl Outbox {
 
     /// Numbers `body` as a frame of `kind` and keeps it until the page acknowledges it.
     fn post_numbered(&self, kind: &str, body: &str) -> Result<(), SendError> {
+        self.post_numbered_with(kind, body.len(), |text| text.push_str(body))
+    }
+
+    /// The same, with the body written straight into the frame by `write_body` (`body_len`
+    /// bytes): no intermediate buffer.
+    fn post_numbered_with(
+        &self,
+        kind: &str,
+        body_len: usize,
+        write_body: impl FnOnce(&mut String),
+    ) -> Result<(), SendError> {
         let mut state = self.state();
         if state.gone {
             return Err(SendError::Closed);
         }
         if state.unacked.len() >= self.limits.unacked_frames
-            || state.unacked_bytes + body.len() > self.limits.unacked_bytes
+            || state.unacked_bytes + body_len > self.limits.unacked_bytes
         {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        let text: Utf8Bytes = numbered(seq, kind, body).into();
+        let text: Utf8Bytes = numbered(seq, kind, body_len, write_body).into();
         state.last_seq = seq;
         state.unacked_bytes += text.len();
         state.unacked.push_back((seq, text.clone()));
@@ -297,9 +308,10 @@ impl Outbox {
 
 impl Outlet for Outbox {
     fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError> {
-        let mut body = String::with_capacity(name.len() + data.get().len() + 20);
-        crate::wire::send_event_body(&mut body, name, data);
-        let posted = self.post_numbered("sendEvent", &body);
+        let body_len = crate::wire::send_event_body_len(name, data);
+        let posted = self.post_numbered_with("sendEvent", body_len, |text| {
+            crate::wire::send_event_body(text, name, data);
+        });
         if posted.is_ok() {
             self.counters.reply(name);
         }
@@ -313,8 +325,8 @@ impl Outlet for Outbox {
 
 /// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, named after the delivery being handled on
 /// this task (`d<page seq>.<k>`), else after its own number (`s<N>`).
-fn numbered(seq: u64, kind: &str, body: &str) -> String {
-    let mut text = String::with_capacity(body.len() + kind.len() + 48);
+fn numbered(seq: u64, kind: &str, body_len: usize, write_body: impl FnOnce(&mut String)) -> String {
+    let mut text = String::with_capacity(body_len + kind.len() + 64);
     let _ = write!(text, r#"{{"seq":{seq},"id":""#);
     let named = DELIVERY.try_with(|delivery| {
         let (page_seq, k) = delivery.get();
@@ -324,8 +336,10 @@ fn numbered(seq: u64, kind: &str, body: &str) -> String {
     if named.is_err() {
         let _ = write!(text, "s{seq}");
     }
-    // `kind` is the bridge's own ASCII name, which needs no escaping; `body` is JSON already
-    let _ = write!(text, r#"","{kind}":{body}}}"#);
+    // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
+    let _ = write!(text, r#"","{kind}":"#);
+    write_body(&mut text);
+    text.push('}');
     text
 }
 

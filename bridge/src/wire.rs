@@ -255,6 +255,11 @@ pub(crate) fn send_event_body(out: &mut String, name: &str, data: &serde_json::v
     out.push('}');
 }
 
+/// The length of [`send_event_body`]'s text.
+pub(crate) fn send_event_body_len(name: &str, data: &serde_json::value::RawValue) -> usize {
+    r#"{"name":"","data":}"#.len() + name.len() + data.get().len()
+}
+
 /// The frames the server writes on the plain wire.
 pub(crate) mod plain {
     /// `{"sendEvent":{"name":…,"data":…}}`.
@@ -269,6 +274,8 @@ pub(crate) mod plain {
 
 /// The frames the server writes in the acknowledged protocol, spelled in one place.
 pub(crate) mod acked {
+    use std::fmt::Write as _;
+
     use serde::Serialize;
 
     pub(crate) fn welcome(session: &str, key: &str, resumed: bool, acked: u64) -> String {
@@ -293,8 +300,13 @@ pub(crate) mod acked {
         })
     }
 
+    /// `{"ack":A}`, in a buffer of exactly its length: the socket takes it without copying or
+    /// a second allocation.
     pub(crate) fn ack(acked: u64) -> String {
-        format!(r#"{{"ack":{acked}}}"#)
+        let digits = acked.checked_ilog10().unwrap_or(0) as usize + 1;
+        let mut text = String::with_capacity(r#"{"ack":}"#.len() + digits);
+        let _ = write!(text, r#"{{"ack":{acked}}}"#);
+        text
     }
 
     pub(crate) fn error(message: &str, seq: Option<u64>) -> String {
