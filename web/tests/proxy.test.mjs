@@ -14,7 +14,6 @@ import { startBridge, waitFor } from "./support/bridge.mjs";
 
 const config = fileURLToPath(new URL("../../deploy/haproxy.cfg", import.meta.url));
 const TOKEN = "tok-6f1d2c9a-never-logged";
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function freePort() {
   const server = createServer();
@@ -45,6 +44,31 @@ async function get(url) {
 /** A counter's value in Prometheus text (the sum of every line that starts with `prefix`). */
 function sum(text, prefix) {
   return text.split("\n").filter((line) => line.startsWith(prefix)).reduce((total, line) => total + Number(line.split(" ").pop()), 0);
+}
+
+const CHATS = 'partner_events_messages_total{event="aw-chat-init-v1"';
+
+/** Each process's sessions open now and chats received, from its metrics (a process that is down
+ * answers nothing: 0 and 0). */
+async function perProcess(ports) {
+  return Promise.all(ports.map(async (port) => {
+    const { text } = await get(`http://127.0.0.1:${port}/metrics`);
+    return { open: sum(text, "partner_events_sessions_open "), chats: sum(text, CHATS) };
+  }));
+}
+
+/** Waits until exactly one process holds a session (the page's), and `also(process)` holds of
+ * it; returns its index and what each process reported. */
+async function holderOf(ports, what, also = () => true) {
+  let found;
+  await waitFor(what, async () => {
+    const processes = await perProcess(ports);
+    const holders = processes.flatMap((process, n) => (process.open > 0 ? [n] : []));
+    if (holders.length !== 1 || !also(processes[holders[0]], holders[0])) return false;
+    found = { index: holders[0], processes };
+    return true;
+  });
+  return found;
 }
 
 let browser;
@@ -97,20 +121,26 @@ test("three processes behind HAProxy: 3,000 chats through a kill and a rolling r
       }
     }, { count: 3000, chat: { type: "event", schemaVersion: "1.0.0", message: { eventName: "aw-chat-init-v1", value: { interactionId: "", messages: [], schemaVersion: "1.0.0" } } } });
 
-    // kill the process that holds the page's session, mid-stream
-    await sleep(1500);
-    const open = await Promise.all(ports.map(async (port) => sum((await get(`http://127.0.0.1:${port}/metrics`)).text, "partner_events_sessions_open")));
-    const victim = Math.max(0, open.indexOf(1));
+    // kill the process that holds the page's session, mid-stream: found by its metrics (the one
+    // process with a session open), once it has taken 300 of the chats
+    const { index: victim, processes } = await holderOf(ports, "one process holding the page's session, with 300 chats taken",
+      (process) => process.chats >= 300);
+    assert.deepEqual(processes.map((process) => process.open), ports.map((_, n) => (n === victim ? 1 : 0)), "the victim holds the session, the others none");
     const killed = bridges[victim];
     await killed.kill();
     // what it handled before it died: its line per message (its metrics died with it)
     killedHandled = killed.handled().filter((line) => line.includes("✓ aw-chat-init-v1")).length;
-    await sleep(500);
+    assert.ok(killedHandled > 0, `the killed process handled ${killedHandled} chats`);
+    // the page notices, and another process takes its session
+    await until(page, "the page to see its connection die", (s) => s.notes.some((n) => n.text.startsWith("the server connection closed")));
+    await holderOf(ports, "another process holding the page's session", (_, n) => n !== victim);
     bridges[victim] = await start(victim);
 
-    // then restart all three, one by one, as a deploy does
+    // then restart all three, one by one, as a deploy does, with chats answered between restarts
+    const answered = () => page.evaluate(() => window.hostSimulator.requests.filter((r) => r.message?.action === "sendEvent").length);
     for (let n = 0; n < 3; n++) {
-      await sleep(1000);
+      const goal = Math.min(3000, (await answered()) + 200);
+      await until(page, `${goal} chats answered before process ${n + 1} restarts`, (s, goal) => s.requests.filter((r) => r.message?.action === "sendEvent").length >= goal, goal, 60_000);
       drained.push(await bridges[n].terminate());
       bridges[n] = await start(n);
       await waitFor(`process ${n + 1} ready again`, async () => (await get(`http://127.0.0.1:${ports[n]}/readyz`)).status === 200);
@@ -118,7 +148,9 @@ test("three processes behind HAProxy: 3,000 chats through a kill and a rolling r
     await posting;
 
     await until(page, "3,000 chats answered", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length >= 3000, undefined, 120_000);
-    await sleep(1000);
+    // every chat acknowledged: none is handled again, so no reply can come after this
+    const partnerFrame = page.frames().find((frame) => frame.url().includes("/partner/"));
+    await partnerFrame.waitForFunction(() => window.partnerBridge.queued === 0, undefined, { timeout: 20_000, polling: 50 });
     const counts = await page.evaluate(() => {
       const counts = {};
       for (const r of window.hostSimulator.requests) {
@@ -133,7 +165,7 @@ test("three processes behind HAProxy: 3,000 chats through a kill and a rolling r
 
     // the processes' counts add up: messages handled across processes >= messages posted
     let live = 0;
-    for (const port of ports) live += sum((await get(`http://127.0.0.1:${port}/metrics`)).text, 'partner_events_messages_total{event="aw-chat-init-v1"');
+    for (const port of ports) live += sum((await get(`http://127.0.0.1:${port}/metrics`)).text, CHATS);
     const handled = live + drained.reduce((total, d) => total + d.handled, 0) + killedHandled;
     console.log(`handled across processes: ${handled} (live ${live}, drained ${drained.map((d) => d.handled).join("+")}, killed ${killedHandled}) for 3000 posted`);
     assert.ok(handled >= 3000, `${handled} handled`);
