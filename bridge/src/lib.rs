@@ -86,13 +86,13 @@ mod connection;
 mod drain;
 mod outbox;
 mod page;
+mod principal;
 mod registry;
 mod session;
 mod stats;
 pub mod wire;
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
@@ -108,6 +108,7 @@ pub use config::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RESUME_WINDOW};
 pub use drain::{Drain, DrainReport};
 pub use page::PageHandler;
 pub use partner_events::SendError;
+pub use principal::{Principal, Unauthorized};
 pub use session::{PageSender, Session};
 pub use stats::{BridgeMetrics, BridgeStats, StatsSnapshot};
 
@@ -134,9 +135,6 @@ where
 {
     Bridge::new(make_handler).into_router()
 }
-
-type TokenCheck =
-    dyn Fn(Option<String>) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync;
 
 type MakeHandler<H> = dyn Fn(Session) -> H + Send + Sync;
 
@@ -167,7 +165,7 @@ pub(crate) struct Shared<H: Handler> {
     pub(crate) route_page: Option<page::RoutePage<H>>,
     pub(crate) drain: Drain,
     pub(crate) counters: Arc<Counters>,
-    pub(crate) authorize: Option<Box<TokenCheck>>,
+    pub(crate) authorize: Option<Box<principal::Authorize>>,
     origins: admission::Origins,
     session_cap: admission::SessionCap,
     handshake_rate: Option<admission::HandshakeRate>,
@@ -234,16 +232,35 @@ where
         self
     }
 
-    /// Check each session's token before it starts: the hello's `token` (acknowledged protocol,
-    /// where no URL carries it), else the handshake's `?token=` (plain wire); absent: `None`. A
-    /// `false` answer refuses it: 401 on the plain wire, close code 4401 in the acknowledged
-    /// protocol. The session's [`Session::token`] is the accepted token.
-    pub fn authorize<C, Fut>(mut self, check: C) -> Self
+    /// Check each session's token before it starts, and resolve it to whom it belongs: the
+    /// hello's `token` (acknowledged protocol, where no URL carries it), else the handshake's
+    /// `?token=` (plain wire); absent: `None`. `Ok(principal)` starts the session as that
+    /// principal ([`Session::principal`], [`Session::agent`]); `Err(Unauthorized)` refuses it
+    /// with its reason: 401 on the plain wire, close code 4401 in the acknowledged protocol.
+    ///
+    /// ```
+    /// use partner_events_bridge::{Bridge, Session, Unauthorized};
+    /// # struct App;
+    /// # #[partner_events::handler] impl App {}
+    /// let bridge = Bridge::new(|session: Session| {
+    ///     let _agent = session.agent(); // Some("agent-7")
+    ///     App
+    /// })
+    /// .authorize(|token: Option<String>| async move {
+    ///     // look the token up in the partner's own store; here, `agent-<n>` names an agent
+    ///     match token {
+    ///         Some(token) if token.starts_with("agent-") => Ok(token),
+    ///         _ => Err(Unauthorized::new("sign in to the partner app first")),
+    ///     }
+    /// });
+    /// ```
+    pub fn authorize<P, C, Fut>(mut self, check: C) -> Self
     where
+        P: Principal,
         C: Fn(Option<String>) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = bool> + Send + 'static,
+        Fut: Future<Output = Result<P, Unauthorized>> + Send + 'static,
     {
-        self.shared.authorize = Some(Box::new(move |token| Box::pin(check(token))));
+        self.shared.authorize = Some(principal::erase(check));
         self
     }
 
@@ -316,8 +333,8 @@ where
         self
     }
 
-    /// Refuse a handshake with 429 when its address has opened `handshakes` in the last second
-    /// (default: no limit). The address is the TCP peer's, so serve the router with
+    /// Refuse a handshake with 429 when its address has opened `handshakes` in the current
+    /// one-second window (default: no limit). The address is the TCP peer's, so serve the router with
     /// `into_make_service_with_connect_info::<SocketAddr>()`; without it the limit is not applied.
     /// Behind a proxy that address is the proxy's: limit there, or leave this off.
     pub fn max_handshakes_per_second(mut self, handshakes: u32) -> Self {
@@ -423,13 +440,16 @@ where
     }
     let upgrade = upgrade.protocols([wire::ACKED_PROTOCOL]);
     let acked = upgrade.selected_protocol().is_some();
+    let mut authorized = None;
     if !acked {
         // the plain wire checks the token at the handshake; the acknowledged protocol, at hello
         if let Some(check) = &shared.authorize {
-            if !check(handshake.token.clone()).await {
-                shared.counters.refused(Refused::token);
-                return (StatusCode::UNAUTHORIZED, "the session's token was refused")
-                    .into_response();
+            match check(handshake.token.clone()).await {
+                Ok(principal) => authorized = Some(principal),
+                Err(refused) => {
+                    shared.counters.refused(Refused::token);
+                    return (StatusCode::UNAUTHORIZED, refused.to_string()).into_response();
+                }
             }
         }
     }
@@ -448,7 +468,7 @@ where
                 if acked {
                     connection::run_acked(socket, shared, handshake.token).await;
                 } else {
-                    connection::run_plain(socket, shared, handshake.token).await;
+                    connection::run_plain(socket, shared, handshake.token, authorized).await;
                 }
                 counters.connections_open.dec();
             })

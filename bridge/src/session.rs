@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::outbox::Outlet;
+use crate::principal::{Authorized, Principal};
 
 /// A handle on one session, given to the factory that makes its handler. Clone it freely: every
 /// clone sends to the same page.
@@ -26,6 +27,7 @@ struct Inner {
     id: u64,
     page_session: Option<Arc<str>>,
     token: Option<String>,
+    authorized: Option<Authorized>,
     outlet: Arc<dyn Outlet>,
 }
 
@@ -35,6 +37,7 @@ impl fmt::Debug for Session {
         f.debug_struct("Session")
             .field("id", &self.inner.id)
             .field("page_session", &self.inner.page_session)
+            .field("agent", &self.agent())
             .field("has_token", &self.inner.token.is_some())
             .finish()
     }
@@ -45,6 +48,7 @@ impl Session {
         id: u64,
         page_session: Option<Arc<str>>,
         token: Option<String>,
+        authorized: Option<Authorized>,
         outlet: Arc<dyn Outlet>,
     ) -> Self {
         Session {
@@ -52,6 +56,7 @@ impl Session {
                 id,
                 page_session,
                 token,
+                authorized,
                 outlet,
             }),
         }
@@ -72,6 +77,19 @@ impl Session {
     /// [`authorize`](crate::Bridge::authorize) check when there is one.
     pub fn token(&self) -> Option<&str> {
         self.inner.token.as_deref()
+    }
+
+    /// The key of the principal the bridge's [`authorize`](crate::Bridge::authorize) check
+    /// resolved the token to ([`Principal::key`]): the agent this session's page belongs to.
+    /// `None` without a check.
+    pub fn agent(&self) -> Option<&str> {
+        self.inner.authorized.as_ref().map(Authorized::key)
+    }
+
+    /// The principal the bridge's [`authorize`](crate::Bridge::authorize) check resolved the
+    /// token to, as its type `P`; `None` without a check, or for another type.
+    pub fn principal<P: Principal>(&self) -> Option<&P> {
+        self.inner.authorized.as_ref()?.get()
     }
 
     /// Sends an event to this session's page, which calls `partnerSDK.system.sendEvent(name,

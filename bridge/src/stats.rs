@@ -10,24 +10,13 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use partner_events::{LifecycleStatus, Outcome};
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
-
-/// How a message decoded: the CLI's `decode` report words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
-#[allow(non_camel_case_types)]
-pub(crate) enum Outcome {
-    ok,
-    newer_compatible,
-    unknown_event,
-    unknown_version,
-    not_event,
-    invalid,
-}
 
 /// What went wrong, for `partner_events_errors_total{kind}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
@@ -58,7 +47,8 @@ pub(crate) enum Refused {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct EventOutcome {
     event: Cow<'static, str>,
-    outcome: Outcome,
+    /// [`Outcome::as_str`]: the runtime spells the words.
+    outcome: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
@@ -207,15 +197,18 @@ impl Default for Counters {
 impl Counters {
     pub(crate) fn message(&self, event: Cow<'static, str>, outcome: Outcome) {
         self.messages
-            .get_or_create(&EventOutcome { event, outcome })
+            .get_or_create(&EventOutcome {
+                event,
+                outcome: outcome.as_str(),
+            })
             .inc();
     }
 
-    pub(crate) fn status(&self, event: &'static str, status: &'static str) {
+    pub(crate) fn status(&self, event: &'static str, status: &LifecycleStatus) {
         self.by_status
             .get_or_create(&EventStatus {
                 event: Cow::Borrowed(event),
-                status,
+                status: status.as_str(),
             })
             .inc();
     }

@@ -12,7 +12,9 @@ use futures_util::{SinkExt, StreamExt};
 use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1};
 use partner_events::{DeliveryId, EventContext};
 use partner_events_bridge::wire::{close, ACKED_PROTOCOL};
-use partner_events_bridge::{Bridge, BridgeStats, Drain, PageHandler, PageSender, Session};
+use partner_events_bridge::{
+    Bridge, BridgeStats, Drain, PageHandler, PageSender, Session, Unauthorized,
+};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
@@ -116,7 +118,10 @@ async fn serve_with(options: Options) -> Server {
     .drain(drain.clone());
     if let Some(tokens) = options.tokens {
         bridge = bridge.authorize(move |token| async move {
-            token.is_some_and(|token| tokens.contains(&token.as_str()))
+            match token {
+                Some(token) if tokens.contains(&token.as_str()) => Ok(token),
+                _ => Err(Unauthorized::new("not one of the test's tokens")),
+            }
         });
     }
     if let Some(frames) = options.max_unacknowledged {
@@ -703,7 +708,7 @@ async fn each_close_code_is_what_a_real_connection_receives() {
     send(&mut intruder, hello_with(&Value::Null, "agent-3")).await;
     assert_eq!(
         next(&mut intruder).await.unwrap()["error"]["message"],
-        "the session's token was refused"
+        "the session's token was refused: not one of the test's tokens"
     );
     assert_eq!(close_code(&mut intruder).await, Some(close::UNAUTHORIZED));
     let mut owner = open(server.address).await;

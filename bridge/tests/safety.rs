@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1, AwInteractionHoldV1};
 use partner_events_bridge::wire::ServerFrame;
-use partner_events_bridge::{Bridge, Session};
+use partner_events_bridge::{Bridge, Session, Unauthorized};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -24,9 +24,10 @@ impl TestApp {
     async fn on_chat(&mut self, chat: AwChatInitV1) {
         let reply = AwChatMessageReceivedV1 {
             message: format!(
-                "session {} token {:?}",
+                "session {} token {:?} agent {:?}",
                 self.session.id(),
-                self.session.token()
+                self.session.token(),
+                self.session.agent()
             ),
             interaction_id: chat.interaction_id,
             schema_version: Default::default(),
@@ -180,7 +181,12 @@ async fn only_allowed_origins_open_sessions() {
 #[tokio::test]
 async fn the_partners_token_check_runs_before_a_session_starts() {
     let address = serve(app().authorize(|token| async move {
-        matches!(token.as_deref(), Some("agent-7" | "agent 7+é"))
+        // the partner's look-up: a token names an agent, whom the session then belongs to
+        match token.as_deref() {
+            Some("agent-7") => Ok("agent-7".to_owned()),
+            Some("agent 7+é") => Ok("agent-7e".to_owned()),
+            _ => Err(Unauthorized::new("no agent has this token")),
+        }
     }))
     .await;
     let origin = same_origin(address);
@@ -189,7 +195,10 @@ async fn the_partners_token_check_runs_before_a_session_starts() {
         .unwrap();
     client.send(Message::text(chat_init("c1"))).await.unwrap();
     let (_, message) = reply_to(next(&mut client).await);
-    assert!(message.ends_with(r#"token Some("agent-7")"#), "{message}");
+    assert!(
+        message.ends_with(r#"token Some("agent-7") agent Some("agent-7")"#),
+        "{message}"
+    );
 
     // the query string is form-encoded: the token is decoded, whatever else the query holds
     let mut client = connect(address, "?lang=en&token=agent%207%2B%C3%A9", Some(&origin))
@@ -197,13 +206,19 @@ async fn the_partners_token_check_runs_before_a_session_starts() {
         .unwrap();
     client.send(Message::text(chat_init("c2"))).await.unwrap();
     let (_, message) = reply_to(next(&mut client).await);
-    assert!(message.ends_with(r#"token Some("agent 7+é")"#), "{message}");
+    assert!(
+        message.ends_with(r#"token Some("agent 7+é") agent Some("agent-7e")"#),
+        "{message}"
+    );
 
     for query in ["?token=agent-8", "", "?token="] {
         let (status, body) = refused_with(connect(address, query, Some(&origin)).await);
         assert_eq!(
             (status, body.as_str()),
-            (401, "the session's token was refused"),
+            (
+                401,
+                "the session's token was refused: no agent has this token"
+            ),
             "{query}"
         );
     }

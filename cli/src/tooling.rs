@@ -158,6 +158,8 @@ pub fn lifecycle(path: &Path, as_of: Option<CatalogDate>, as_json: bool) -> Exit
                 },
             ),
             LifecycleStatus::Sunset { sunset, .. } => ("sunset", format!("since {sunset}")),
+            // a status this tool does not know yet: its word, without detail
+            other => (other.as_str(), String::new()),
         };
         let mut detail = detail;
         if let Some(replacement) = &event.replaced_by {

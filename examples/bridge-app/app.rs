@@ -203,6 +203,10 @@ impl AgentAssist {
                 non_event.kind,
                 non_event.message.get()
             )),
+            // a kind of message a newer runtime knows: counted by the bridge, shown here
+            Unhandled::Message(other) => {
+                self.print(format_args!("↪ fallback ({})", other.outcome().as_str()))
+            }
             // the bridge has already sent the page an error frame
             Unhandled::Invalid(error) => self.print(format_args!("✗ {error}")),
         }

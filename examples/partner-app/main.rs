@@ -131,6 +131,8 @@ impl AgentAssist {
                 }
                 None => println!("{} message: {}", non_event.kind, non_event.message.get()),
             },
+            // a kind of message a newer runtime knows
+            Unhandled::Message(other) => println!("{} message", other.outcome().as_str()),
             Unhandled::Invalid(error) => println!("refused: {error}"),
         }
     }

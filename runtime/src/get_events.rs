@@ -9,6 +9,7 @@ use crate::{DecodeError, EventCatalog, SchemaVersion};
 
 /// A parsed `getEvents` response: event name to the schema versions the host sends.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct GetEventsResponse {
     /// Event name to schema versions, as the host listed them.
     pub events: BTreeMap<String, Vec<String>>,
@@ -16,6 +17,7 @@ pub struct GetEventsResponse {
 
 /// What a `getEvents` response means for this catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct EventsReport {
     /// Catalog events the host sends, with the versions both know.
     pub received: BTreeMap<String, Vec<SchemaVersion>>,

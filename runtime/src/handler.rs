@@ -40,6 +40,7 @@ pub trait Handler {
 /// fn on_hold(&mut self, event: AwInteractionHoldV1, context: &partner_events::EventContext)
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventContext {
     /// Exact, or a newer compatible version.
     pub version: VersionMatch,

@@ -71,7 +71,7 @@ pub mod testing;
 pub use catalog::EventCatalog;
 pub use decode::{
     decode, decode_as, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message,
-    NonEvent, SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
+    NonEvent, Outcome, SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
 pub use delivery::DeliveryId;
 pub use error::PayloadError;

@@ -91,6 +91,7 @@ pub struct Lifecycle {
 
 /// Where an event stands on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LifecycleStatus {
     /// Before its active date.
     NotYetActive {
@@ -137,6 +138,19 @@ impl Lifecycle {
                 replaced_by: self.replaced_by,
             },
             _ => LifecycleStatus::Active,
+        }
+    }
+}
+
+impl LifecycleStatus {
+    /// `not_yet_active`, `active`, `deprecated` or `sunset`: the one word for the status, as the
+    /// command-line tool reports it and the bridge's metrics count it (`status` label).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LifecycleStatus::NotYetActive { .. } => "not_yet_active",
+            LifecycleStatus::Active => "active",
+            LifecycleStatus::Deprecated { .. } => "deprecated",
+            LifecycleStatus::Sunset { .. } => "sunset",
         }
     }
 }

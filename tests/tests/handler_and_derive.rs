@@ -49,6 +49,7 @@ impl App {
             Unhandled::Message(Message::NotEvent(non_event)) => {
                 format!("not an event: {}", non_event.kind)
             }
+            Unhandled::Message(other) => format!("other: {}", other.outcome().as_str()),
             Unhandled::Invalid(error) => format!("invalid: {error}"),
         };
         self.unhandled.push(what);

@@ -17,6 +17,7 @@ use tracing::Instrument;
 use super::route::{log_unhandled, make_handler, panic_text, panicked, route};
 use super::{close_with, serve, End, Flow, Protocol, DRAINED};
 use crate::outbox::{Outbox, Pipe, DELIVERY};
+use crate::principal::Authorized;
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
 use crate::stats::{ErrorKind, Refused};
@@ -42,7 +43,7 @@ where
             }
             (message, code)
         }
-        Ok(hello) => match attach(&shared, &hello).await {
+        Ok((hello, authorized)) => match attach(&shared, &hello, authorized).await {
             Err(message) => (message, close::PROTOCOL),
             Ok(Err(Refusal::Foreign)) => {
                 shared.counters.refused(Refused::foreign_session);
@@ -98,7 +99,7 @@ async fn hello<H: Handler>(
     socket: &mut WebSocket,
     shared: &Shared<H>,
     url_token: Option<String>,
-) -> Result<Hello, (String, u16)> {
+) -> Result<(Hello, Option<Authorized>), (String, u16)> {
     let within = shared.config.hello_within;
     let first = tokio::time::timeout(within, socket.recv())
         .await
@@ -136,20 +137,21 @@ async fn hello<H: Handler>(
         ));
     }
     hello.token = hello.token.or(url_token);
-    if let Some(check) = &shared.authorize {
-        if !check(hello.token.clone()).await {
-            return Err((
-                "the session's token was refused".into(),
-                close::UNAUTHORIZED,
-            ));
-        }
-    }
-    Ok(hello)
+    let authorized = match &shared.authorize {
+        Some(check) => Some(
+            check(hello.token.clone())
+                .await
+                .map_err(|refused| (refused.to_string(), close::UNAUTHORIZED))?,
+        ),
+        None => None,
+    };
+    Ok((hello, authorized))
 }
 
 async fn attach<H>(
     shared: &Arc<Shared<H>>,
     hello: &Hello,
+    authorized: Option<Authorized>,
 ) -> Result<Result<Attached<H>, Refusal>, String>
 where
     H: Handler + Send + 'static,
@@ -171,6 +173,7 @@ where
                     id,
                     Some(page_session),
                     hello.token.clone(),
+                    authorized,
                     Arc::clone(&outbox) as _,
                 );
                 let handler = make_handler(shared, &session)?;

@@ -12,13 +12,18 @@ use tracing::Instrument;
 use super::route::{log_unhandled, make_handler, panicked, route};
 use super::{close_with, serve, End, Flow, Protocol, DRAINED};
 use crate::outbox::{Pipe, PlainOutlet};
+use crate::principal::Authorized;
 use crate::session::Session;
 use crate::stats::ErrorKind;
 use crate::wire::ServerFrame;
 use crate::Shared;
 
-pub(crate) async fn run<H>(socket: WebSocket, shared: Arc<Shared<H>>, token: Option<String>)
-where
+pub(crate) async fn run<H>(
+    socket: WebSocket,
+    shared: Arc<Shared<H>>,
+    token: Option<String>,
+    authorized: Option<Authorized>,
+) where
     H: Handler + Send + 'static,
 {
     let pipe = Pipe::new();
@@ -28,7 +33,7 @@ where
         counters: Arc::clone(&shared.counters),
     };
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-    let session = Session::new(id, None, token, Arc::new(outlet));
+    let session = Session::new(id, None, token, authorized, Arc::new(outlet));
     let handler = match make_handler(&shared, &session) {
         Ok(handler) => handler,
         Err(message) => {

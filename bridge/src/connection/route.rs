@@ -8,13 +8,12 @@ use std::time::Instant;
 
 use futures_util::FutureExt;
 use partner_events::{
-    AnyEvent, DecodeError, Dispatch, Handler, LifecycleStatus, Message as SdkMessage, ReceivedOf,
-    Unhandled, VersionMatch,
+    AnyEvent, DecodeError, Dispatch, Handler, Message as SdkMessage, Outcome, ReceivedOf, Unhandled,
 };
 use tracing::Instrument;
 
 use crate::session::Session;
-use crate::stats::{Counters, ErrorKind, Outcome};
+use crate::stats::{Counters, ErrorKind};
 use crate::Shared;
 
 /// Makes a session's handler, with a panic in the partner's factory contained: `Err` is the error
@@ -65,32 +64,20 @@ fn count<R: AnyEvent>(
     decoded: &Result<SdkMessage<R>, DecodeError>,
 ) -> (Cow<'static, str>, Outcome, Option<String>) {
     let mut version = None;
-    let (event, outcome): (Cow<'static, str>, _) = match decoded {
+    let outcome = Outcome::of(decoded);
+    let event: Cow<'static, str> = match decoded {
         Ok(SdkMessage::Event(decoded)) => {
             let name = decoded.event.event_name();
-            let status = match decoded.lifecycle {
-                LifecycleStatus::NotYetActive { .. } => "not_yet_active",
-                LifecycleStatus::Active => "active",
-                LifecycleStatus::Deprecated { .. } => "deprecated",
-                LifecycleStatus::Sunset { .. } => "sunset",
-            };
-            counters.status(name, status);
+            counters.status(name, &decoded.lifecycle);
             if tracing::enabled!(tracing::Level::DEBUG) {
                 version = Some(decoded.event.schema_version().to_string());
             }
-            let outcome = match decoded.version {
-                VersionMatch::Exact => Outcome::ok,
-                VersionMatch::NewerCompatible { .. } => Outcome::newer_compatible,
-            };
-            (Cow::Borrowed(name), outcome)
+            Cow::Borrowed(name)
         }
-        Ok(SdkMessage::UnknownEvent { .. }) => (Cow::Borrowed("unknown"), Outcome::unknown_event),
+        Ok(SdkMessage::UnknownEvent { .. }) => Cow::Borrowed("unknown"),
         // the decoder says "unknown version" only of an event the catalog has
-        Ok(SdkMessage::UnknownVersion { name, .. }) => {
-            (Cow::Owned(name.clone()), Outcome::unknown_version)
-        }
-        Ok(SdkMessage::NotEvent(_)) => (Cow::Borrowed("none"), Outcome::not_event),
-        Err(_) => (Cow::Borrowed("none"), Outcome::invalid),
+        Ok(SdkMessage::UnknownVersion { name, .. }) => Cow::Owned(name.clone()),
+        Ok(_) | Err(_) => Cow::Borrowed("none"),
     };
     counters.message(event.clone(), outcome);
     (event, outcome, version)
@@ -121,6 +108,7 @@ fn describe<R: AnyEvent>(unhandled: &Unhandled<R>) -> String {
             format!("a `{}` message", non_event.kind)
         }
         Unhandled::Invalid(error) => format!("invalid: {error}"),
+        _ => "a message".to_owned(),
     }
 }
 

@@ -209,6 +209,10 @@ impl AgentAssist {
                 };
                 (kind, non_event.kind, non_event.message.get().to_owned())
             }
+            // a kind of message a newer runtime knows: reported by its outcome word
+            Unhandled::Message(other) => {
+                ("other", other.outcome().as_str().to_owned(), String::new())
+            }
             Unhandled::Invalid(error) => {
                 self.outcome = Some(Outcome::error(error.to_string()));
                 return;

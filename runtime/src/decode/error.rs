@@ -4,6 +4,7 @@ use super::*;
 
 /// Why a message could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// The input is not JSON (or nests deeper than 128 levels).
     Json {

@@ -92,6 +92,7 @@ pub enum VersionSource {
 
 /// A known event, decoded.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DecodedEvent<R> {
     /// The event, as its generated type.
     pub event: R,
@@ -112,6 +113,7 @@ pub struct DecodedEvent<R> {
 
 /// A message that is not an event (`response`, `error`, `message`, `file-transfer`, ...).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct NonEvent {
     /// The envelope's `type`.
     pub kind: String,
@@ -134,6 +136,7 @@ impl PartialEq for NonEvent {
 
 /// Everything a partner can receive, decoded. Nothing is dropped: what is not decoded is kept.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Message<R> {
     /// A catalog event, as its generated type.
     Event(DecodedEvent<R>),
@@ -161,6 +164,62 @@ pub enum Message<R> {
     },
     /// Not an event: reported, not an error.
     NotEvent(NonEvent),
+}
+
+/// How a message decoded, in one word: what the command-line tool's `decode` report says and
+/// what the bridge's metrics count by (`outcome` label). The one place these words are spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// A catalog event at a version the catalog has.
+    Ok,
+    /// A catalog event at a newer compatible version (read as the newest the catalog has).
+    NewerCompatible,
+    /// An event the catalog does not know.
+    UnknownEvent,
+    /// A catalog event at a version the catalog cannot decode.
+    UnknownVersion,
+    /// Not an event (a `response`, an `error`, ...).
+    NotEvent,
+    /// Not a message, or refused by its schema.
+    Invalid,
+}
+
+impl Outcome {
+    /// The outcome of a decode.
+    pub fn of<R>(decoded: &Result<Message<R>, DecodeError>) -> Outcome {
+        match decoded {
+            Ok(message) => message.outcome(),
+            Err(_) => Outcome::Invalid,
+        }
+    }
+
+    /// `ok`, `newer_compatible`, `unknown_event`, `unknown_version`, `not_event` or `invalid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::NewerCompatible => "newer_compatible",
+            Outcome::UnknownEvent => "unknown_event",
+            Outcome::UnknownVersion => "unknown_version",
+            Outcome::NotEvent => "not_event",
+            Outcome::Invalid => "invalid",
+        }
+    }
+}
+
+impl<R> Message<R> {
+    /// How this message decoded (a decoded message is never [`Outcome::Invalid`]).
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Message::Event(event) => match event.version {
+                VersionMatch::Exact => Outcome::Ok,
+                VersionMatch::NewerCompatible { .. } => Outcome::NewerCompatible,
+            },
+            Message::UnknownEvent { .. } => Outcome::UnknownEvent,
+            Message::UnknownVersion { .. } => Outcome::UnknownVersion,
+            Message::NotEvent(_) => Outcome::NotEvent,
+        }
+    }
 }
 
 impl<R: PartialEq> PartialEq for Message<R> {

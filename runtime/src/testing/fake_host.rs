@@ -54,6 +54,7 @@ pub struct FakeHost<C: EventCatalog = crate::events::Catalog> {
 
 /// One event a handler sent: the `(name, data)` arguments of `system.sendEvent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SentEvent {
     /// The event's wire name.
     pub name: &'static str,

@@ -1,0 +1,175 @@
+//! Who a session belongs to. The partner's [`Bridge::authorize`](crate::Bridge::authorize) check
+//! resolves a page's token to a principal of the partner's own type (an agent, with whatever the
+//! partner knows of them), or refuses it with a reason. The session carries the principal
+//! ([`Session::principal`](crate::Session::principal)), and its key
+//! ([`Session::agent`](crate::Session::agent)) is the identity pages are addressed by.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A principal: whom a session's token belongs to. Implement it for the partner's own type;
+/// `String` is one whose key is itself.
+///
+/// ```
+/// use partner_events_bridge::Principal;
+///
+/// struct Agent { id: String, team: String }
+///
+/// impl Principal for Agent {
+///     fn key(&self) -> &str { &self.id }
+/// }
+/// ```
+pub trait Principal: Send + Sync + 'static {
+    /// The key the principal's pages are addressed by: stable for the same agent across
+    /// sessions, reloads and server processes. 1 to 64 characters of `[A-Za-z0-9_-]` (so that it
+    /// can stand in a message subject or a URL as it is); a session whose principal's key is not
+    /// one is refused, and the bridge logs why.
+    fn key(&self) -> &str;
+}
+
+impl Principal for String {
+    fn key(&self) -> &str {
+        self
+    }
+}
+
+/// A token the partner's check refused, and why. The reason goes to the page (in the 401 body on
+/// the plain wire, in the error frame before close code 4401 in the acknowledged protocol) and to
+/// the bridge's log: say what the page can act on, nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unauthorized {
+    reason: String,
+}
+
+impl Unauthorized {
+    /// A refusal with `reason`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Unauthorized {
+            reason: reason.into(),
+        }
+    }
+
+    /// Why the token was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for Unauthorized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the session's token was refused: {}", self.reason)
+    }
+}
+
+impl std::error::Error for Unauthorized {}
+
+/// A session's principal, with its type erased so that a [`Session`](crate::Session) names no
+/// type parameter; read back typed with [`Authorized::get`].
+#[derive(Clone)]
+pub(crate) struct Authorized {
+    key: Arc<str>,
+    principal: Arc<dyn Any + Send + Sync>,
+}
+
+impl Authorized {
+    fn new<P: Principal>(principal: P) -> Result<Self, String> {
+        let key = principal.key();
+        check_key(key)?;
+        Ok(Authorized {
+            key: key.into(),
+            principal: Arc::new(principal),
+        })
+    }
+
+    pub(crate) fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub(crate) fn get<P: Principal>(&self) -> Option<&P> {
+        self.principal.downcast_ref()
+    }
+}
+
+/// Whether `key` may address pages: 1 to 64 characters of `[A-Za-z0-9_-]`. Dots, wildcards
+/// (`*`, `>`) and spaces would change a subject's meaning, so they are refused, not escaped.
+pub(crate) fn check_key(key: &str) -> Result<(), String> {
+    let valid = (1..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "the principal's key {key:?} is not 1 to 64 characters of [A-Za-z0-9_-]"
+        ))
+    }
+}
+
+type Checked = Pin<Box<dyn Future<Output = Result<Authorized, Unauthorized>> + Send>>;
+
+/// The partner's check, with its principal type erased.
+pub(crate) type Authorize = dyn Fn(Option<String>) -> Checked + Send + Sync;
+
+/// Wraps the partner's check: its principal, erased, or why not. A principal whose key cannot
+/// address pages is a mistake in the partner's code: it is refused, and logged as an error.
+pub(crate) fn erase<P, C, Fut>(check: C) -> Box<Authorize>
+where
+    P: Principal,
+    C: Fn(Option<String>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<P, Unauthorized>> + Send + 'static,
+{
+    Box::new(move |token| {
+        let checking = check(token);
+        Box::pin(async move {
+            let principal = checking.await?;
+            Authorized::new(principal).map_err(|why| {
+                tracing::error!("{why}; the session is refused (fix the partner's Principal::key)");
+                Unauthorized::new("the server could not identify this session")
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_that_could_change_a_subjects_meaning_are_refused() {
+        for good in ["agent-7", "A_b-9", &"x".repeat(64)] {
+            assert!(check_key(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "agent.7",
+            "agent*",
+            "agent>",
+            "a b",
+            "é",
+            &"x".repeat(65),
+        ] {
+            assert!(check_key(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_principal_reads_back_as_its_own_type_only() {
+        let authorized = Authorized::new("agent-7".to_owned()).unwrap();
+        assert_eq!(authorized.key(), "agent-7");
+        assert_eq!(
+            authorized.get::<String>().map(String::as_str),
+            Some("agent-7")
+        );
+        struct Other;
+        impl Principal for Other {
+            fn key(&self) -> &str {
+                "other"
+            }
+        }
+        assert!(authorized.get::<Other>().is_none());
+    }
+}
