@@ -5,28 +5,46 @@
 //! layers over this crate, so that every rule and every message exists once.
 
 #![deny(missing_docs)]
+//!
+//! # What is public
+//!
+//! The semver surface is small: the model ([`model`], [`Catalog`]), loading and its diagnostics
+//! ([`load_file`], [`load_str`], [`Loaded`], [`Diagnostic`]), [`Date`], and the generators a
+//! partner's build or tool may call (`docs`, and with features, `sample`, `schema`,
+//! `typescript`, `asyncapi`). The code generator behind the macros (`expand`, `derive`,
+//! `handler`, `layout`) and the catalog diff are public only because `partner-events-macros`
+//! and the command-line tool, separate crates, call them: they are hidden from the docs and may
+//! change in any release. The readers (`load`'s steps, `yaml`, `naming`, `date`) are private.
+
+mod date;
+pub mod diagnostic;
+pub mod docs;
+mod load;
+pub mod model;
+mod naming;
+mod yaml;
 
 #[cfg(feature = "tooling")]
 pub mod asyncapi;
-pub mod date;
-pub mod derive;
-pub mod diagnostic;
-#[cfg(feature = "tooling")]
-pub mod diff;
-pub mod docs;
-pub mod expand;
-pub mod handler;
-pub mod layout;
-pub mod load;
-pub mod model;
-pub mod naming;
 #[cfg(feature = "sample")]
 pub mod sample;
 #[cfg(feature = "tooling")]
 pub mod schema;
 #[cfg(feature = "tooling")]
 pub mod typescript;
-pub mod yaml;
+
+// For partner-events-macros and the command-line tool only (see above).
+#[doc(hidden)]
+pub mod derive;
+#[cfg(feature = "tooling")]
+#[doc(hidden)]
+pub mod diff;
+#[doc(hidden)]
+pub mod expand;
+#[doc(hidden)]
+pub mod handler;
+#[doc(hidden)]
+pub mod layout;
 
 use std::path::Path;
 
