@@ -1,7 +1,11 @@
 //! Delivery ids: what makes a handler's side effects idempotent across resends and restarts.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// Which delivery of which session a message is: the page's session id and the number the page
 /// gave the message. A host that resends messages (the WebSocket bridge's acknowledged protocol
@@ -67,5 +71,106 @@ impl fmt::Display for DeliveryId {
 impl fmt::Debug for DeliveryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DeliveryId({self})")
+    }
+}
+
+std::thread_local! {
+    /// The delivery the future being polled on this thread is handling (see [`DeliveryId::scope`]).
+    static CURRENT: RefCell<Option<DeliveryId>> = const { RefCell::new(None) };
+}
+
+impl DeliveryId {
+    /// The delivery being handled: what the host set with [`DeliveryId::scope`] around routing
+    /// the message. Every message has it, whatever becomes of it: a handler method's event, and
+    /// what `fallback` sees (an event without a method, an unknown event or version, a message
+    /// that is not an event, one that did not decode), so the fallback's side effects can be made
+    /// idempotent too. `None` where the host numbers nothing (a plain decode, the bridge's plain
+    /// wire, the test kit).
+    ///
+    /// ```
+    /// use partner_events::DeliveryId;
+    ///
+    /// let id = DeliveryId::new("b5f0c2d4e6a81f3c", 17);
+    /// let seen = pollster::block_on(id.clone().scope(async { DeliveryId::current() }));
+    /// assert_eq!(seen, Some(id));
+    /// assert_eq!(DeliveryId::current(), None, "only inside the scope");
+    /// ```
+    pub fn current() -> Option<DeliveryId> {
+        CURRENT.with(|current| current.borrow().clone())
+    }
+
+    /// Runs `future` with this id as [`DeliveryId::current`], for a host that numbers what it
+    /// delivers: wrap the handler's `route` in it. The id is in place only while the future is
+    /// polled, so futures of other deliveries polled on the same thread in between see theirs.
+    pub fn scope<F: Future>(self, future: F) -> Scoped<F> {
+        Scoped {
+            delivery: Some(self),
+            future,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future running with a [`DeliveryId`] in place: see [`DeliveryId::scope`].
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless polled"]
+    pub struct Scoped<F> {
+        delivery: Option<DeliveryId>,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        // swapped in for the poll and back out after it, also when the future panics
+        let _in_place = Swap::new(this.delivery);
+        this.future.poll(cx)
+    }
+}
+
+/// While alive, the thread's current delivery and the one it holds are exchanged.
+struct Swap<'a>(&'a mut Option<DeliveryId>);
+
+impl<'a> Swap<'a> {
+    fn new(delivery: &'a mut Option<DeliveryId>) -> Self {
+        CURRENT.with(|current| std::mem::swap(&mut *current.borrow_mut(), delivery));
+        Swap(delivery)
+    }
+}
+
+impl Drop for Swap<'_> {
+    fn drop(&mut self) {
+        CURRENT.with(|current| std::mem::swap(&mut *current.borrow_mut(), self.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_scope_sees_its_own_delivery_and_nothing_leaks_out() {
+        let outer = DeliveryId::new("s", 1);
+        let inner = DeliveryId::new("s", 2);
+        let seen = pollster::block_on(outer.clone().scope(async {
+            let before = DeliveryId::current();
+            let nested = inner.clone().scope(async { DeliveryId::current() }).await;
+            (before, nested, DeliveryId::current())
+        }));
+        assert_eq!(seen, (Some(outer.clone()), Some(inner), Some(outer)));
+        assert_eq!(DeliveryId::current(), None);
+    }
+
+    #[test]
+    fn a_panicking_future_puts_the_previous_delivery_back() {
+        let caught = std::panic::catch_unwind(|| {
+            pollster::block_on(DeliveryId::new("s", 3).scope(async { panic!("a handler bug") }))
+        });
+        assert!(caught.is_err());
+        assert_eq!(DeliveryId::current(), None);
     }
 }

@@ -53,8 +53,9 @@ pub struct EventContext {
     /// The envelope's `schemaVersion`, if it had one.
     pub envelope_version: Option<EnvelopeVersion>,
     /// Which delivery this is: stable when the host resends the message, even to another server
-    /// process, so side effects can be made idempotent (see [`DeliveryId`]). `None` where the
-    /// host does not number messages (a plain decode, the bridge's plain wire).
+    /// process, so side effects can be made idempotent (see [`DeliveryId`]). The host's
+    /// [`DeliveryId::scope`] ([`DeliveryId::current`], which `fallback` reads too). `None` where
+    /// the host does not number messages (a plain decode, the bridge's plain wire).
     pub delivery: Option<DeliveryId>,
 }
 
@@ -69,7 +70,7 @@ impl<R> DecodedEvent<R> {
                 lifecycle: self.lifecycle,
                 past_sunset: self.past_sunset,
                 envelope_version: self.envelope_version,
-                delivery: self.delivery,
+                delivery: DeliveryId::current(),
             },
         )
     }
@@ -83,7 +84,6 @@ impl<R> DecodedEvent<R> {
             lifecycle: context.lifecycle,
             past_sunset: context.past_sunset,
             envelope_version: context.envelope_version,
-            delivery: context.delivery,
         }
     }
 }

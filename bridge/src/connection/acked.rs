@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::FutureExt;
-use partner_events::{DeliveryId, Handler, Message as SdkMessage};
+use partner_events::{DeliveryId, Handler};
 use serde_json::value::RawValue;
 use tokio::sync::OwnedMutexGuard;
 use tracing::Instrument;
@@ -316,17 +316,16 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         delivery: DeliveryId,
     ) -> Result<(), String> {
         let shared = self.shared;
-        let mut decoded = shared.decoder.decode(message.get());
-        match &mut decoded {
-            Ok(SdkMessage::Event(event)) => event.delivery = Some(delivery),
-            Err(decode_error) => self.send_error(&decode_error.to_string(), Some(seq)),
-            Ok(_) => {}
+        let decoded = shared.decoder.decode(message.get());
+        if let Err(decode_error) = &decoded {
+            self.send_error(&decode_error.to_string(), Some(seq));
         }
         let session = self.slot.session.id();
+        // every message has its delivery id, whatever becomes of it (a method, `fallback`)
         let routed = DELIVERY
             .scope(
                 Cell::new((seq, 0)),
-                route(&mut self.core.handler, decoded, &shared.counters),
+                delivery.scope(route(&mut self.core.handler, decoded, &shared.counters)),
             )
             .await;
         routed.map(|dispatch| log_unhandled(session, &dispatch))

@@ -32,8 +32,8 @@ use loose::*;
 
 use crate::__private::FastPayload;
 use crate::{
-    AnyEvent, CatalogDate, DeliveryId, EventCatalog, GetEventsResponse, LifecycleStatus,
-    PayloadError, SchemaVersion,
+    AnyEvent, CatalogDate, EventCatalog, GetEventsResponse, LifecycleStatus, PayloadError,
+    SchemaVersion,
 };
 
 /// The envelope's `schemaVersion` as sent. Shared, not allocated, for the one value the SDK sends
@@ -106,9 +106,6 @@ pub struct DecodedEvent<R> {
     pub past_sunset: bool,
     /// The envelope's `schemaVersion`, if it had one.
     pub envelope_version: Option<EnvelopeVersion>,
-    /// Which delivery this is, when the host numbers what it delivers (the bridge's acknowledged
-    /// protocol does); `None` from [`decode`] itself. Set it before routing.
-    pub delivery: Option<DeliveryId>,
 }
 
 /// A message that is not an event (`response`, `error`, `message`, `file-transfer`, ...).
@@ -591,7 +588,6 @@ impl<C: EventCatalog> Decoder<C> {
             lifecycle,
             past_sunset,
             envelope_version,
-            delivery: None,
         }))
     }
 }
