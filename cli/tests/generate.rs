@@ -113,7 +113,7 @@ fn the_module_is_deterministic_and_follows_a_partners_catalog() {
         "import { z } from \"zod\";",
         // optional (absent only), nullable (present), both
         "  note?: string | null;",
-        "  note: z.string().nullable().exactOptional(),",
+        "  note: exactOptional(z.string().nullable()),",
         "  count: number | null;",
         "  kind: (\"x\" | \"y\") | null;",
         "  kind: z.enum([\"x\", \"y\"]).nullable(),",
@@ -133,6 +133,12 @@ fn the_module_is_deterministic_and_follows_a_partners_catalog() {
         assert!(module.contains(expected), "missing {expected:?}");
     }
     assert!(module.find("export const ZuluSchema") < module.find("export const AlphaSchema"));
+    // every optional key through the module's exactOptional: never zod's `.optional()`, which
+    // takes a present undefined, nor its `.exactOptional()`, which costs an issue per absent key
+    assert!(module.contains("  children: exactOptional(z.array(ZuluSchema)),"));
+    assert!(!module
+        .lines()
+        .any(|line| line.ends_with(".optional(),") || line.ends_with(".exactOptional(),")));
     // no TypeScript enum: the module passes --erasableSyntaxOnly
     assert!(!module
         .lines()

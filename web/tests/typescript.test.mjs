@@ -19,6 +19,7 @@ import {
   root,
   rustReports,
   sampleLines,
+  scratch,
 } from "./support/typescript.mjs";
 
 const committed = join(root, "web", "typescript", "partner-events.ts");
@@ -282,6 +283,188 @@ test("an object is judged as its JSON text: undefined keys are absent, toJSON ap
   const stripped = pe.decode(withFirst((m) => { m.surprise = 1; m.author.more = 2; }));
   assert.equal(stripped.outcome, "ok");
   assert.ok(!("surprise" in stripped.value.messages[0]) && !("more" in stripped.value.messages[0].author));
+});
+
+test("presence is exact at every depth: a required key absent is refused, an optional one may be absent", () => {
+  const full = JSON.parse(samples.find((s) => s.event === "aw-chat-init-v1").line);
+  const schema = pe.RECEIVED_SCHEMAS["aw-chat-init-v1"]["1.0.0"];
+  const without = (where) => {
+    const message = structuredClone(full);
+    where(message.message.value);
+    return message;
+  };
+  const refusedAt = (message, path) => {
+    const decoded = pe.decode(message);
+    assert.equal(decoded.outcome, "invalid", `${path}: ${decoded.outcome}`);
+    assert.match(decoded.error, new RegExp(`at \`${path.replace(/[[\].]/g, "\\$&")}\``));
+    const parsed = schema.safeParse(message.message.value);
+    assert.ok(!parsed.success, path);
+  };
+  // required, at the top, in an array's object, in a nested object, in an array in an array's object
+  refusedAt(without((v) => delete v.interactionId), "interactionId");
+  refusedAt(without((v) => delete v.messages[1].id), "messages[1].id");
+  refusedAt(without((v) => delete v.messages[0].author.email), "messages[0].author.email");
+  refusedAt(without((v) => delete v.messages[0].attachments[1].size), "messages[0].attachments[1].size");
+  refusedAt(without((v) => delete v.messages[0].meta.app), "messages[0].meta.app");
+  // optional, at each of those depths: accepted, and absent from the value
+  const optional = without((v) => {
+    delete v.messages[0].botName;
+    delete v.messages[0].meta.has_cards;
+    delete v.messages[0].attachments[1].thumbnailUrl;
+    delete v.messages[0].attachments[1].meta;
+    delete v.messages[1].author;
+  });
+  const decoded = pe.decode(optional);
+  assert.equal(decoded.outcome, "ok", decoded.error);
+  const [first, second] = decoded.value.messages;
+  assert.ok(!("botName" in first) && !("has_cards" in first.meta) && !("author" in second));
+  assert.ok(!("thumbnailUrl" in first.attachments[1]) && !("meta" in first.attachments[1]));
+  assert.deepEqual(schema.safeParse(optional.message.value).data, decoded.value);
+  // every optional key absent at once (the minimal sample) too, from the object and the text
+  const minimal = samples.find((s) => s.event === "aw-chat-message-sent-v1" && !s.line.includes("botName")).line;
+  assert.equal(pe.decode(JSON.parse(minimal)).outcome, "ok");
+  assert.equal(pe.decode(minimal).outcome, "ok");
+});
+
+/** Calls `decode`, counting the JSON copies it makes and the passes of the event's schema. */
+function counting(module, decode, event = "aw-chat-init-v1") {
+  const schema = Object.values(module.RECEIVED_SCHEMAS[event]).at(-1);
+  const { run } = schema._zod;
+  const { stringify } = JSON;
+  const counts = { stringify: 0, runs: 0 };
+  schema._zod.run = (...args) => (counts.runs++, run(...args));
+  JSON.stringify = (...args) => (counts.stringify++, stringify(...args));
+  try {
+    return { ...decode(), counts };
+  } finally {
+    schema._zod.run = run;
+    JSON.stringify = stringify;
+  }
+}
+
+test("decode reads a payload with one pass of its schema: as sent, without its schemaVersion, or of a newer minor version", () => {
+  const full = JSON.parse(samples.find((s) => s.event === "aw-chat-init-v1").line);
+  const withValue = (change) => {
+    const message = structuredClone(full);
+    change(message.message.value);
+    return message;
+  };
+  for (const [what, message, outcome] of [
+    ["as sent", full, "ok"],
+    ["as text", JSON.stringify(full), "ok"],
+    ["without its schemaVersion", withValue((v) => delete v.schemaVersion), "ok"],
+    ["without its schemaVersion, as text", JSON.stringify(withValue((v) => delete v.schemaVersion)), "ok"],
+    ["of version 1.2.0", withValue((v) => { v.schemaVersion = "1.2.0"; }), "newer_compatible"],
+  ]) {
+    const decoded = counting(pe, () => pe.decode(message));
+    assert.equal(decoded.outcome, outcome, `${what}: ${decoded.error}`);
+    assert.deepEqual(decoded.counts, { stringify: 0, runs: 1 }, what);
+    assert.equal(decoded.value.schemaVersion, "1.0.0", what);
+  }
+  // refused either way: the error is the payload's as it was sent
+  const refused = pe.decode(withValue((v) => { delete v.schemaVersion; delete v.interactionId; }));
+  assert.equal(refused.outcome, "invalid");
+  assert.match(refused.error, /refused at `interactionId`: .* \(and 1 more\)$/);
+});
+
+test("an optional key given undefined is absent for decode (and not in its value); the schemas refuse it, as `k?: T` does", () => {
+  const full = JSON.parse(samples.find((s) => s.event === "aw-chat-init-v1").line);
+  const schema = pe.RECEIVED_SCHEMAS["aw-chat-init-v1"]["1.0.0"];
+  const given = (change) => {
+    const message = structuredClone(full);
+    change(message.message.value);
+    // as postMessage gives it to onMessage: structuredClone keeps a key whose value is undefined
+    return structuredClone(message);
+  };
+  const undefinedKeys = (value) => {
+    value.messages[0].botName = undefined;
+    value.messages[0].meta.has_cards = undefined;
+    value.messages[0].attachments[1].thumbnailUrl = undefined;
+    value.messages[0].attachments[1].meta = undefined;
+    value.messages[1].author = undefined;
+  };
+  const message = given(undefinedKeys);
+  assert.ok("botName" in message.message.value.messages[0]);
+  // read in one pass, without a JSON copy of the object
+  const decoded = counting(pe, () => pe.decode(message));
+  assert.deepEqual(decoded.counts, { stringify: 0, runs: 1 });
+  assert.equal(decoded.outcome, "ok", decoded.error);
+  // the value is what the JSON text of the object gives: the keys are not there at all
+  assert.deepEqual(decoded.value, JSON.parse(JSON.stringify(message.message.value)));
+  const [first, second] = decoded.value.messages;
+  assert.ok(!("botName" in first) && !("has_cards" in first.meta) && !("author" in second));
+  assert.ok(!("thumbnailUrl" in first.attachments[1]) && !("meta" in first.attachments[1]));
+  // the message given is left as it was
+  assert.ok("botName" in message.message.value.messages[0]);
+  // and again (nothing is kept from one decode to the next), and through route
+  assert.deepEqual(pe.decode(message).value, decoded.value);
+  assert.equal(pe.route(message, { "aw-chat-init-v1": (chat) => "author" in chat.messages[1] }), false);
+
+  // a required key given undefined is absent, so refused
+  const required = pe.decode(given((v) => { v.messages[1].id = undefined; }));
+  assert.equal(required.outcome, "invalid");
+  assert.match(required.error, /at `messages\[1\]\.id`/);
+  // undefined beside another problem: the other problem is the error
+  const both = pe.decode(given((v) => { undefinedKeys(v); v.messages[1].timestamp = "noon"; }));
+  assert.equal(both.outcome, "invalid");
+  assert.match(both.error, /^`aw-chat-init-v1` 1\.0\.0 payload refused at `messages\[1\]\.timestamp`: [^(]*$/);
+  // null is a value, not an absence: an optional key that is not nullable refuses it
+  assert.equal(pe.decode(given((v) => { v.messages[0].botName = null; })).outcome, "invalid");
+
+  // the schema itself refuses a present undefined, as exactOptionalPropertyTypes types `k?: T`,
+  // with zod's issue for it at the key's path; the same on every parse
+  for (let i = 0; i < 3; i++) {
+    const parsed = schema.safeParse(message.message.value);
+    assert.ok(!parsed.success);
+    assert.deepEqual(
+      parsed.error.issues.map((issue) => [issue.path.join("."), issue.code, issue.message]),
+      [
+        ["messages.0.attachments.1.meta", "invalid_type", "Invalid input: expected object, received undefined"],
+        ["messages.0.attachments.1.thumbnailUrl", "invalid_type", "Invalid input: expected string, received undefined"],
+        ["messages.0.botName", "invalid_type", "Invalid input: expected string, received undefined"],
+        ["messages.0.meta.has_cards", "invalid_type", "Invalid input: expected string, received undefined"],
+        ["messages.1.author", "invalid_type", "Invalid input: expected object, received undefined"],
+      ],
+    );
+  }
+});
+
+test("a union that takes another member over an optional key given undefined is read as the JSON text", async () => {
+  // the first member, once the undefined key is absent, is what JSON text gives
+  const dir = scratch();
+  const catalog = join(dir, "union.yaml");
+  writeFileSync(
+    catalog,
+    [
+      "shapes:",
+      "  First: {fields: {a: string, b: {type: string, optional: true}}}",
+      "  Second: {fields: {a: string, c: {type: string, optional: true}}}",
+      "events:",
+      "  - name: demo-union-v1",
+      "    direction: received",
+      "    status: active",
+      "    active: 2025-01-01",
+      "    payloads:",
+      '      "1.0.0":',
+      "        fields:",
+      "          item: {one_of: [First, Second]}",
+      '          schemaVersion: {literal: "1.0.0"}',
+      "",
+    ].join("\n"),
+  );
+  cli(["typescript", "--catalog", catalog, "--out", join(dir, "union.ts")]);
+  const union = await importModule(join(dir, "union.ts"));
+  const value = (item) => ({ item, schemaVersion: "1.0.0" });
+  const message = (item) => ({ type: "event", message: { eventName: "demo-union-v1", value: value(item) } });
+  assert.deepEqual(union.decode(message({ a: "x", c: "y" })).value, value({ a: "x" }));
+  // the schema alone takes the second member (the first refuses b: undefined); decode does not
+  const schema = union.RECEIVED_SCHEMAS["demo-union-v1"]["1.0.0"];
+  assert.deepEqual(schema.safeParse(value({ a: "x", b: undefined, c: "y" })).data, value({ a: "x", c: "y" }));
+  const decoded = counting(union, () => union.decode(message({ a: "x", b: undefined, c: "y" })), "demo-union-v1");
+  // read once as it is, then as its JSON text
+  assert.deepEqual(decoded.counts, { stringify: 1, runs: 2 });
+  assert.equal(decoded.outcome, "ok", decoded.error);
+  assert.deepEqual(decoded.value, value({ a: "x" }));
 });
 
 test("route calls the event's handler with its typed payload, and the fallback for the rest", async () => {

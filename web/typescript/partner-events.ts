@@ -19,6 +19,55 @@ export type JsonValue =
 /** The schema of {@link JsonValue}. */
 export const JsonValueSchema: z.ZodType<JsonValue> = z.json();
 
+/**
+ * An optional key, `k?: T`: absent, or present with a `T`. A present `undefined` is refused, as
+ * `exactOptionalPropertyTypes` types `k?: T`; `decode` reads such a key as absent, as the JSON
+ * text of the object would have it.
+ *
+ * The schema is `schema.exactOptional()`, with its type, definition and issues; only the way it
+ * answers `undefined` differs. zod's runs `schema` on it, and the object drops the issue when the
+ * key is absent: an issue made and dropped for every absent key, which made a parse up to 1.5x
+ * that of `.optional()`. Here `undefined` gets one answer, made once, whose issue is made only
+ * when it is read, and zod's object reads it only when the key is present. (`schema` must refuse
+ * `undefined`, as every schema of this module does.)
+ */
+function exactOptional<T extends z.ZodType>(schema: T): z.ZodExactOptional<T> {
+  const optional = schema.exactOptional();
+  const inner = schema._zod;
+  // what `schema` says of `undefined`, asked once; a copy for each present key, which zod's
+  // object and array write the key's path into
+  let refusal: z.core.$ZodRawIssue | undefined;
+  const issues: z.core.$ZodRawIssue[] = [];
+  Object.defineProperty(issues, 0, {
+    enumerable: true,
+    get(): z.core.$ZodRawIssue {
+      refusal ??= (inner.run({ value: undefined, issues: [] }, { async: false }) as z.core.ParsePayload)
+        .issues[0] ?? { code: "invalid_type", expected: "nonoptional", input: undefined };
+      presentUndefinedMade += 1;
+      return new PresentUndefined(refusal) as unknown as z.core.$ZodRawIssue;
+    },
+  });
+  const absent: z.core.ParsePayload = Object.freeze({
+    value: undefined,
+    issues: Object.freeze(issues) as z.core.$ZodRawIssue[],
+  });
+  const run = (payload: z.core.ParsePayload, ctx: z.core.ParseContextInternal) =>
+    payload.value === undefined ? absent : inner.run(payload, ctx);
+  optional._zod.run = run;
+  optional._zod.parse = run;
+  return optional;
+}
+
+/** An issue {@link exactOptional} made for a present `undefined`, a copy of what the schema says
+ * of `undefined` (zod copies an issue's own keys): `decode` reads such a key as absent, and
+ * counts them to know there was one. */
+class PresentUndefined {
+  constructor(refusal: z.core.$ZodRawIssue) {
+    Object.assign(this, refusal);
+  }
+}
+let presentUndefinedMade = 0;
+
 // ---- Shared shapes ----
 
 /**
@@ -33,9 +82,9 @@ export interface CallDisposition {
 /** The schema of {@link CallDisposition}. */
 export const CallDispositionSchema: z.ZodType<CallDisposition> = z.object({
   disposition_code: z.string(),
-  lastTclCodeDesc: z.string().exactOptional(),
-  lastTclCodeShort: z.string().exactOptional(),
-  notes: z.string().exactOptional(),
+  lastTclCodeDesc: exactOptional(z.string()),
+  lastTclCodeShort: exactOptional(z.string()),
+  notes: exactOptional(z.string()),
 });
 
 /**
@@ -46,7 +95,7 @@ export interface CallNotes {
 }
 /** The schema of {@link CallNotes}. */
 export const CallNotesSchema: z.ZodType<CallNotes> = z.object({
-  notes: z.string().exactOptional(),
+  notes: exactOptional(z.string()),
 });
 
 /**
@@ -86,9 +135,9 @@ export interface ChatAttachment {
 export const ChatAttachmentSchema: z.ZodType<ChatAttachment> = z.object({
   filename: z.string(),
   id: z.string(),
-  meta: ChatAttachmentMetaSchema.nullable().exactOptional(),
+  meta: exactOptional(ChatAttachmentMetaSchema.nullable()),
   size: z.number(),
-  thumbnailUrl: z.string().exactOptional(),
+  thumbnailUrl: exactOptional(z.string()),
   type: z.enum(["image", "document", "recording", "generic"]),
 });
 
@@ -120,9 +169,9 @@ export interface ChatMessageMeta {
 /** The schema of {@link ChatMessageMeta}. */
 export const ChatMessageMetaSchema: z.ZodType<ChatMessageMeta> = z.object({
   app: z.string(),
-  conversation_id: z.string().exactOptional(),
-  conversation_message_id: z.string().exactOptional(),
-  has_cards: z.string().exactOptional(),
+  conversation_id: exactOptional(z.string()),
+  conversation_message_id: exactOptional(z.string()),
+  has_cards: exactOptional(z.string()),
   type: z.string(),
 });
 
@@ -159,23 +208,23 @@ export interface ChatMessage {
 }
 /** The schema of {@link ChatMessage}. */
 export const ChatMessageSchema: z.ZodType<ChatMessage> = z.object({
-  attachments: z.array(ChatAttachmentSchema).exactOptional(),
-  author: ChatAuthorSchema.exactOptional(),
-  botName: z.string().exactOptional(),
-  displayName: z.string().exactOptional(),
+  attachments: exactOptional(z.array(ChatAttachmentSchema)),
+  author: exactOptional(ChatAuthorSchema),
+  botName: exactOptional(z.string()),
+  displayName: exactOptional(z.string()),
   id: z.string(),
-  isBot: z.boolean().exactOptional(),
-  isDeleted: z.boolean().exactOptional(),
-  lastUpdatedTimestamp: z.number().exactOptional(),
-  meta: ChatMessageMetaSchema.exactOptional(),
-  msgStatus: z.string().exactOptional(),
-  originalMessage: z.string().exactOptional(),
+  isBot: exactOptional(z.boolean()),
+  isDeleted: exactOptional(z.boolean()),
+  lastUpdatedTimestamp: exactOptional(z.number()),
+  meta: exactOptional(ChatMessageMetaSchema),
+  msgStatus: exactOptional(z.string()),
+  originalMessage: exactOptional(z.string()),
   rawMessage: z.union([z.string(), z.record(z.string(), z.string())]),
-  resent: z.boolean().exactOptional(),
+  resent: exactOptional(z.boolean()),
   timestamp: z.number(),
-  translatedMessage: z.string().nullable().exactOptional(),
+  translatedMessage: exactOptional(z.string().nullable()),
   type: z.string(),
-  variables: z.record(z.string(), z.string()).exactOptional(),
+  variables: exactOptional(z.record(z.string(), z.string())),
 });
 
 /**
@@ -227,7 +276,7 @@ export interface MashellCallEnded {
 /** The schema of {@link MashellCallEnded}. */
 export const MashellCallEndedSchema: z.ZodType<MashellCallEnded> = z.object({
   callDuration: z.string(),
-  callRecording: z.string().exactOptional(),
+  callRecording: exactOptional(z.string()),
   endTime: z.string(),
   hasRecording: z.boolean(),
   startTime: z.string(),
@@ -318,11 +367,11 @@ export const MashellEmailEventSchema: z.ZodType<MashellEmailEvent> = z.object({
   schemaVersion: z.literal("1.0.0"),
   searchContext: z.string(),
   method: z.literal("mapEvent"),
-  childNumberId: z.string().exactOptional(),
+  childNumberId: exactOptional(z.string()),
   contact: z.object({
     emailAddress: z.string(),
-    firstName: z.string().exactOptional(),
-    lastName: z.string().exactOptional(),
+    firstName: exactOptional(z.string()),
+    lastName: exactOptional(z.string()),
   }),
   isReplyEmail: z.boolean(),
   isStandAloneTerminated: z.boolean(),
@@ -520,7 +569,7 @@ export interface WrapUpCode {
 }
 /** The schema of {@link WrapUpCode}. */
 export const WrapUpCodeSchema: z.ZodType<WrapUpCode> = z.object({
-  ani: z.string().exactOptional(),
+  ani: exactOptional(z.string()),
   assignments: z.object({
     list: z.array(z.string()),
     type: z.string(),
@@ -579,10 +628,10 @@ export interface GlobalUserDetailsV1 {
 /** The schema of {@link GlobalUserDetailsV1}. */
 export const GlobalUserDetailsV1Schema: z.ZodType<GlobalUserDetailsV1> = z.object({
   customerId: z.string(),
-  email: z.string().exactOptional(),
+  email: exactOptional(z.string()),
   firstName: z.string(),
   jobTitle: z.string(),
-  language: z.string().exactOptional(),
+  language: exactOptional(z.string()),
   lastName: z.string(),
   loginId: z.string(),
   name: z.string(),
@@ -1384,11 +1433,11 @@ export const MashellEmailAcceptedCcEventV1Schema: z.ZodType<MashellEmailAccepted
   schemaVersion: z.literal("1.0.0"),
   searchContext: z.string(),
   method: z.literal("mapEvent"),
-  childNumberId: z.string().exactOptional(),
+  childNumberId: exactOptional(z.string()),
   contact: z.object({
     emailAddress: z.string(),
-    firstName: z.string().exactOptional(),
-    lastName: z.string().exactOptional(),
+    firstName: exactOptional(z.string()),
+    lastName: exactOptional(z.string()),
   }),
   isReplyEmail: z.boolean(),
   isStandAloneTerminated: z.boolean(),
@@ -1453,11 +1502,11 @@ export const MashellEmailTerminatedCcEventV1Schema: z.ZodType<MashellEmailTermin
   schemaVersion: z.literal("1.0.0"),
   searchContext: z.string(),
   method: z.literal("mapEvent"),
-  childNumberId: z.string().exactOptional(),
+  childNumberId: exactOptional(z.string()),
   contact: z.object({
     emailAddress: z.string(),
-    firstName: z.string().exactOptional(),
-    lastName: z.string().exactOptional(),
+    firstName: exactOptional(z.string()),
+    lastName: exactOptional(z.string()),
   }),
   isReplyEmail: z.boolean(),
   isStandAloneTerminated: z.boolean(),
@@ -1615,11 +1664,11 @@ export const MashellVoicePhoneCompletedCcEventV1Schema: z.ZodType<MashellVoicePh
   method: z.literal("mapEvent"),
   media: z.literal("phone"),
   callDuration: z.string(),
-  callRecording: z.string().exactOptional(),
+  callRecording: exactOptional(z.string()),
   endTime: z.string(),
   hasRecording: z.boolean(),
   startTime: z.string(),
-  additionalData: CallNotesSchema.exactOptional(),
+  additionalData: exactOptional(CallNotesSchema),
   eventName: z.literal("completed"),
 });
 
@@ -1685,7 +1734,7 @@ export const MashellVoicePhoneTerminatedCcEventV1Schema: z.ZodType<MashellVoiceP
   method: z.literal("mapEvent"),
   media: z.literal("phone"),
   callDuration: z.string(),
-  callRecording: z.string().exactOptional(),
+  callRecording: exactOptional(z.string()),
   endTime: z.string(),
   hasRecording: z.boolean(),
   startTime: z.string(),
@@ -1853,7 +1902,7 @@ export const MashellVoicePhoneTerminatedUcEventV1Schema: z.ZodType<MashellVoiceP
   method: z.literal("mapEvent"),
   media: z.literal("phone"),
   callDuration: z.string(),
-  callRecording: z.string().exactOptional(),
+  callRecording: exactOptional(z.string()),
   endTime: z.string(),
   hasRecording: z.boolean(),
   startTime: z.string(),
@@ -2017,7 +2066,7 @@ export const MashellVoicemailCompletedCcEventV1Schema: z.ZodType<MashellVoicemai
   searchContext: z.string(),
   callingName: z.string(),
   media: z.literal("voicemail"),
-  additionalData: CallNotesSchema.exactOptional(),
+  additionalData: exactOptional(CallNotesSchema),
   callDuration: z.string(),
   endTime: z.string(),
   eventName: z.literal("completed"),
@@ -2694,6 +2743,9 @@ interface ReceivedEntry {
   readonly version: string;
   readonly parts: readonly [string, string, string];
   readonly schema: z.ZodType;
+  /** The schema refuses a `schemaVersion` other than `version`: a payload that names no version
+   * or another is read as `version` first (read as it is, it would only be refused). */
+  readonly requiresVersion: boolean;
   readonly lifecycle: LifecycleFacts;
 }
 
@@ -2729,16 +2781,27 @@ const RECEIVED: ReadonlyMap<string, readonly ReceivedEntry[]> = (() => {
     >;
     table.set(
       name,
-      event.versions.map((version) => ({
-        version,
-        parts: version.split(".") as unknown as readonly [string, string, string],
-        schema: versions[version] as z.ZodType,
-        lifecycle,
-      })),
+      event.versions.map((version) => {
+        const schema = versions[version] as z.ZodType;
+        return {
+          version,
+          parts: version.split(".") as unknown as readonly [string, string, string],
+          schema,
+          requiresVersion: requiresVersion(schema, version),
+          lifecycle,
+        };
+      }),
     );
   }
   return table;
 })();
+
+/** Whether `schema` is an object whose `schemaVersion` can only be `version`. */
+function requiresVersion(schema: z.ZodType, version: string): boolean {
+  if (!(schema instanceof z.ZodObject)) return false;
+  const field = (schema.shape as Readonly<Record<string, z.ZodType | undefined>>)["schemaVersion"];
+  return field instanceof z.ZodLiteral && field.values.size === 1 && field.values.has(version);
+}
 
 /**
  * Decodes what a partner's `onMessage` receives, the object or its JSON text, with the Rust
@@ -2914,8 +2977,9 @@ function classify(
   // as the entry's version.
   const needsPatch = payloadVersion === null || !exact;
   let read = readPayload(entry, value, needsPatch);
-  if (!read.success && !fromText) {
-    // judged as its JSON text would be: `undefined` keys absent, `toJSON` applied
+  if (read.output.issues.length !== 0 && !fromText) {
+    // judged as its JSON text would be: `undefined` keys absent, `toJSON` applied (an object
+    // given `undefined` for an optional key alone was read so already, without the copy)
     let json: unknown;
     try {
       json = JSON.parse(JSON.stringify(value));
@@ -2926,15 +2990,18 @@ function classify(
         `\`${name}\` ${versionText ?? entry.version} payload is not JSON: ${describeThrown(thrown)}`,
       );
     }
-    const again = readPayload(entry, json, needsPatch);
-    if (again.success) read = again;
+    read = readPayload(entry, json, needsPatch);
   }
-  if (!read.success) {
+  if (read.output.issues.length !== 0) {
     const version = versionText ?? entry.version;
-    return invalid(name, version, `\`${name}\` ${version} payload refused ${describeIssues(read.error)}`);
+    // the issues as zod words them: the refused input again, through safeParse
+    const refused = entry.schema.safeParse(read.input);
+    const why = refused.success ? "" : describeIssues(refused.error);
+    return invalid(name, version, `\`${name}\` ${version} payload refused ${why}`);
   }
-  if (surrogateEscapes && hasLoneSurrogate(read.data)) {
-    const lone = loneSurrogatePath(read.data);
+  const data = read.output.value;
+  if (surrogateEscapes && hasLoneSurrogate(data)) {
+    const lone = loneSurrogatePath(data);
     // JSON text cannot carry it: the Rust decoder refuses such a string where it reads one
     const version = versionText ?? entry.version;
     return invalid(name, version, `\`${name}\` ${version} payload refused at \`${lone}\`: a lone surrogate`);
@@ -2953,17 +3020,80 @@ function classify(
     event: name,
     schemaVersion: exact ? entry.version : (versionText as string),
     lifecycle: status,
-    value: read.data,
+    value: data,
     error: null,
     kind: "event",
   } as DecodedEvent;
 }
 
-function readPayload(entry: ReceivedEntry, value: unknown, needsPatch: boolean) {
-  const first = entry.schema.safeParse(value);
-  if (first.success || !needsPatch || !isObject(value)) return first;
-  const patched = entry.schema.safeParse({ ...value, schemaVersion: entry.version });
-  return patched.success ? patched : first;
+/** A read of a payload: what the schema made of `input` (refused when it has issues). */
+interface Read {
+  readonly input: unknown;
+  readonly output: z.core.ParsePayload;
+}
+
+/** Reads a payload with the entry's schema; with `patch`, a payload refused as it is is read as
+ * the entry's version. */
+function readPayload(entry: ReceivedEntry, value: unknown, patch: boolean): Read {
+  if (!patch || !isObject(value)) return { input: value, output: parseWith(entry.schema, value) };
+  const patched = { ...value, schemaVersion: entry.version };
+  if (entry.requiresVersion) {
+    // as it is, the schema can only refuse it: one pass, unless refused either way
+    const output = parseWith(entry.schema, patched);
+    if (output.issues.length === 0) return { input: patched, output };
+    return { input: value, output: parseWith(entry.schema, value) };
+  }
+  const first = parseWith(entry.schema, value);
+  if (first.issues.length === 0) return { input: value, output: first };
+  const second = parseWith(entry.schema, patched);
+  return second.issues.length === 0 ? { input: patched, output: second } : { input: value, output: first };
+}
+
+/** A refusal that stands for "read the object as its JSON text". */
+const AS_JSON: z.core.ParsePayload = Object.freeze({
+  value: undefined,
+  issues: Object.freeze([{ code: "custom", input: undefined }]) as unknown as z.core.$ZodRawIssue[],
+});
+
+/**
+ * What `schema` makes of `input`: zod's parse, without the copy of its result `safeParse` makes.
+ *
+ * An object given `undefined` for an optional key (a page's own objects, or postMessage's copy of
+ * them, keep such keys; JSON text cannot) is read as its JSON text would be, with the key absent.
+ * When that is the only thing refused, the keys are taken out of what the schema made, where its
+ * issues point; when something else is refused too, or a union took another of its members
+ * instead, the answer is {@link AS_JSON}, and the caller reads the object's JSON text.
+ */
+function parseWith(schema: z.ZodType, input: unknown): z.core.ParsePayload {
+  const made = presentUndefinedMade;
+  const output = schema._zod.run({ value: input, issues: [] }, { async: false });
+  // every schema of this module is synchronous; safeParse would throw the same
+  if (output instanceof Promise) throw new Error("a schema of this module answered asynchronously");
+  if (made === presentUndefinedMade) return output;
+  const issues = output.issues;
+  if (issues.length === 0) return AS_JSON;
+  for (const issue of issues) {
+    if (!(issue instanceof PresentUndefined) || issue.path === undefined || issue.path.length === 0) return AS_JSON;
+  }
+  for (const issue of issues) {
+    // the object that holds the key, and what holds it (zod made both: they are not the input)
+    const path = issue.path as PropertyKey[];
+    let holder: unknown = output;
+    let at: PropertyKey = "value";
+    for (let i = 0; i < path.length - 1; i++) {
+      holder = (holder as Record<PropertyKey, unknown>)[at];
+      at = path[i] as PropertyKey;
+      if (typeof holder !== "object" || holder === null) return AS_JSON;
+    }
+    const object = (holder as Record<PropertyKey, unknown>)[at];
+    if (typeof object !== "object" || object === null) return AS_JSON;
+    // a copy without the key, rather than `delete`, which would leave the object slow to read
+    const key = path[path.length - 1];
+    const copy: Record<string, unknown> = {};
+    for (const k in object) if (k !== key) copy[k] = (object as Record<string, unknown>)[k];
+    (holder as Record<PropertyKey, unknown>)[at] = copy;
+  }
+  return { value: output.value, issues: [] };
 }
 
 function lifecycleOn(

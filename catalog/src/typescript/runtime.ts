@@ -127,6 +127,9 @@ interface ReceivedEntry {
   readonly version: string;
   readonly parts: readonly [string, string, string];
   readonly schema: z.ZodType;
+  /** The schema refuses a `schemaVersion` other than `version`: a payload that names no version
+   * or another is read as `version` first (read as it is, it would only be refused). */
+  readonly requiresVersion: boolean;
   readonly lifecycle: LifecycleFacts;
 }
 
@@ -162,16 +165,27 @@ const RECEIVED: ReadonlyMap<string, readonly ReceivedEntry[]> = (() => {
     >;
     table.set(
       name,
-      event.versions.map((version) => ({
-        version,
-        parts: version.split(".") as unknown as readonly [string, string, string],
-        schema: versions[version] as z.ZodType,
-        lifecycle,
-      })),
+      event.versions.map((version) => {
+        const schema = versions[version] as z.ZodType;
+        return {
+          version,
+          parts: version.split(".") as unknown as readonly [string, string, string],
+          schema,
+          requiresVersion: requiresVersion(schema, version),
+          lifecycle,
+        };
+      }),
     );
   }
   return table;
 })();
+
+/** Whether `schema` is an object whose `schemaVersion` can only be `version`. */
+function requiresVersion(schema: z.ZodType, version: string): boolean {
+  if (!(schema instanceof z.ZodObject)) return false;
+  const field = (schema.shape as Readonly<Record<string, z.ZodType | undefined>>)["schemaVersion"];
+  return field instanceof z.ZodLiteral && field.values.size === 1 && field.values.has(version);
+}
 
 /**
  * Decodes what a partner's `onMessage` receives, the object or its JSON text, with the Rust
@@ -347,8 +361,9 @@ function classify(
   // as the entry's version.
   const needsPatch = payloadVersion === null || !exact;
   let read = readPayload(entry, value, needsPatch);
-  if (!read.success && !fromText) {
-    // judged as its JSON text would be: `undefined` keys absent, `toJSON` applied
+  if (read.output.issues.length !== 0 && !fromText) {
+    // judged as its JSON text would be: `undefined` keys absent, `toJSON` applied (an object
+    // given `undefined` for an optional key alone was read so already, without the copy)
     let json: unknown;
     try {
       json = JSON.parse(JSON.stringify(value));
@@ -359,15 +374,18 @@ function classify(
         `\`${name}\` ${versionText ?? entry.version} payload is not JSON: ${describeThrown(thrown)}`,
       );
     }
-    const again = readPayload(entry, json, needsPatch);
-    if (again.success) read = again;
+    read = readPayload(entry, json, needsPatch);
   }
-  if (!read.success) {
+  if (read.output.issues.length !== 0) {
     const version = versionText ?? entry.version;
-    return invalid(name, version, `\`${name}\` ${version} payload refused ${describeIssues(read.error)}`);
+    // the issues as zod words them: the refused input again, through safeParse
+    const refused = entry.schema.safeParse(read.input);
+    const why = refused.success ? "" : describeIssues(refused.error);
+    return invalid(name, version, `\`${name}\` ${version} payload refused ${why}`);
   }
-  if (surrogateEscapes && hasLoneSurrogate(read.data)) {
-    const lone = loneSurrogatePath(read.data);
+  const data = read.output.value;
+  if (surrogateEscapes && hasLoneSurrogate(data)) {
+    const lone = loneSurrogatePath(data);
     // JSON text cannot carry it: the Rust decoder refuses such a string where it reads one
     const version = versionText ?? entry.version;
     return invalid(name, version, `\`${name}\` ${version} payload refused at \`${lone}\`: a lone surrogate`);
@@ -386,17 +404,80 @@ function classify(
     event: name,
     schemaVersion: exact ? entry.version : (versionText as string),
     lifecycle: status,
-    value: read.data,
+    value: data,
     error: null,
     kind: "event",
   } as DecodedEvent;
 }
 
-function readPayload(entry: ReceivedEntry, value: unknown, needsPatch: boolean) {
-  const first = entry.schema.safeParse(value);
-  if (first.success || !needsPatch || !isObject(value)) return first;
-  const patched = entry.schema.safeParse({ ...value, schemaVersion: entry.version });
-  return patched.success ? patched : first;
+/** A read of a payload: what the schema made of `input` (refused when it has issues). */
+interface Read {
+  readonly input: unknown;
+  readonly output: z.core.ParsePayload;
+}
+
+/** Reads a payload with the entry's schema; with `patch`, a payload refused as it is is read as
+ * the entry's version. */
+function readPayload(entry: ReceivedEntry, value: unknown, patch: boolean): Read {
+  if (!patch || !isObject(value)) return { input: value, output: parseWith(entry.schema, value) };
+  const patched = { ...value, schemaVersion: entry.version };
+  if (entry.requiresVersion) {
+    // as it is, the schema can only refuse it: one pass, unless refused either way
+    const output = parseWith(entry.schema, patched);
+    if (output.issues.length === 0) return { input: patched, output };
+    return { input: value, output: parseWith(entry.schema, value) };
+  }
+  const first = parseWith(entry.schema, value);
+  if (first.issues.length === 0) return { input: value, output: first };
+  const second = parseWith(entry.schema, patched);
+  return second.issues.length === 0 ? { input: patched, output: second } : { input: value, output: first };
+}
+
+/** A refusal that stands for "read the object as its JSON text". */
+const AS_JSON: z.core.ParsePayload = Object.freeze({
+  value: undefined,
+  issues: Object.freeze([{ code: "custom", input: undefined }]) as unknown as z.core.$ZodRawIssue[],
+});
+
+/**
+ * What `schema` makes of `input`: zod's parse, without the copy of its result `safeParse` makes.
+ *
+ * An object given `undefined` for an optional key (a page's own objects, or postMessage's copy of
+ * them, keep such keys; JSON text cannot) is read as its JSON text would be, with the key absent.
+ * When that is the only thing refused, the keys are taken out of what the schema made, where its
+ * issues point; when something else is refused too, or a union took another of its members
+ * instead, the answer is {@link AS_JSON}, and the caller reads the object's JSON text.
+ */
+function parseWith(schema: z.ZodType, input: unknown): z.core.ParsePayload {
+  const made = presentUndefinedMade;
+  const output = schema._zod.run({ value: input, issues: [] }, { async: false });
+  // every schema of this module is synchronous; safeParse would throw the same
+  if (output instanceof Promise) throw new Error("a schema of this module answered asynchronously");
+  if (made === presentUndefinedMade) return output;
+  const issues = output.issues;
+  if (issues.length === 0) return AS_JSON;
+  for (const issue of issues) {
+    if (!(issue instanceof PresentUndefined) || issue.path === undefined || issue.path.length === 0) return AS_JSON;
+  }
+  for (const issue of issues) {
+    // the object that holds the key, and what holds it (zod made both: they are not the input)
+    const path = issue.path as PropertyKey[];
+    let holder: unknown = output;
+    let at: PropertyKey = "value";
+    for (let i = 0; i < path.length - 1; i++) {
+      holder = (holder as Record<PropertyKey, unknown>)[at];
+      at = path[i] as PropertyKey;
+      if (typeof holder !== "object" || holder === null) return AS_JSON;
+    }
+    const object = (holder as Record<PropertyKey, unknown>)[at];
+    if (typeof object !== "object" || object === null) return AS_JSON;
+    // a copy without the key, rather than `delete`, which would leave the object slow to read
+    const key = path[path.length - 1];
+    const copy: Record<string, unknown> = {};
+    for (const k in object) if (k !== key) copy[k] = (object as Record<string, unknown>)[k];
+    (holder as Record<PropertyKey, unknown>)[at] = copy;
+  }
+  return { value: output.value, issues: [] };
 }
 
 function lifecycleOn(
