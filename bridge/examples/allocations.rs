@@ -6,11 +6,12 @@
 //!
 //!   cargo run --release -p partner-events-bridge --example allocations [-- MESSAGES]
 //!
-//! It prints the allocations per message on each protocol, after a warm-up.
+//! It prints the allocations per message on each protocol, after a warm-up; then the heap bytes
+//! the server holds per idle session (1,000 sessions opened, welcomed, and left open).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use futures_util::{SinkExt, StreamExt};
 use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1};
@@ -22,6 +23,8 @@ use tokio_tungstenite::tungstenite::Message;
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Bytes allocated and not yet freed on the server's thread.
+static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
 
 thread_local! {
     static COUNTED: Cell<bool> = const { Cell::new(false) };
@@ -31,26 +34,32 @@ thread_local! {
 // allocator hands out.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size() as i64);
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // freed on the server's thread: what it allocated (a few frees happen elsewhere, which
+        // the counts of many sessions average out)
+        if COUNTED.try_with(Cell::get).unwrap_or(false) {
+            LIVE_BYTES.fetch_sub(layout.size() as i64, Ordering::Relaxed);
+        }
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size() as i64);
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
+        count(new_size as i64 - layout.size() as i64);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
-fn count() {
+fn count(bytes: i64) {
     // `try_with`: the thread-local may be gone while a thread exits
     if COUNTED.try_with(Cell::get).unwrap_or(false) {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        LIVE_BYTES.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 
@@ -93,6 +102,7 @@ fn main() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     listener.set_nonblocking(true).expect("non-blocking");
     let address = listener.local_addr().expect("its address");
+    let (stats_to_client, stats) = std::sync::mpsc::channel();
     // named, so that a profiler can tell the server's samples from the client's
     // (`perf report --comm bridge-server`)
     let server = std::thread::Builder::new().name("bridge-server".into());
@@ -103,12 +113,13 @@ fn main() {
             .build()
             .expect("a runtime");
         runtime.block_on(async move {
-            let router = Bridge::new(|session: partner_events_bridge::Session| Assist {
+            let bridge = Bridge::new(|session: partner_events_bridge::Session| Assist {
                 sender: session.sender(),
                 page: session.page_sender(),
             })
-            .allow_origin("http://load.test")
-            .into_router();
+            .allow_origin("http://load.test");
+            let _ = stats_to_client.send(bridge.stats());
+            let router = bridge.into_router();
             let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
             axum::serve(listener, router).await.expect("serving");
         });
@@ -118,13 +129,74 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
+    let stats = stats.recv().expect("the server's stats");
     client.block_on(async move {
         for acked in [false, true] {
             let per_message = run(address, acked, messages).await;
             let protocol = if acked { "acknowledged" } else { "plain wire" };
             println!("{protocol}: {per_message:.2} allocations per message on the server");
         }
+        for acked in [false, true] {
+            let per_session = idle(address, acked, 1_000, &stats).await;
+            let protocol = if acked { "acknowledged" } else { "plain wire" };
+            println!("{protocol}: {per_session:.0} heap bytes per idle session on the server");
+        }
     });
+}
+
+/// Opens `sessions` sessions that then send nothing; the server's heap bytes per session.
+async fn idle(
+    address: std::net::SocketAddr,
+    acked: bool,
+    sessions: usize,
+    stats: &partner_events_bridge::BridgeStats,
+) -> f64 {
+    // every earlier connection gone on the server's side, so that its frees are not counted here
+    settle(stats, 0).await;
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let mut open = Vec::with_capacity(sessions);
+    for index in 0..sessions {
+        open.push(connect(address, acked, &format!("idle-{acked}-{index:08}")).await);
+    }
+    settle(stats, sessions as u64).await;
+    let held = LIVE_BYTES.load(Ordering::Relaxed) - before;
+    drop(open);
+    held as f64 / sessions as f64
+}
+
+/// Waits until the server has `open` connections.
+async fn settle(stats: &partner_events_bridge::BridgeStats, open: u64) {
+    while stats.snapshot().connections_open != open {
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn connect(
+    address: std::net::SocketAddr,
+    acked: bool,
+    session: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut request = format!("ws://{address}/events")
+        .into_client_request()
+        .expect("a request");
+    request
+        .headers_mut()
+        .insert("origin", "http://load.test".parse().expect("a header"));
+    if acked {
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "partner-events.v1".parse().expect("a header"),
+        );
+    }
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
+        .await
+        .expect("a connection");
+    if acked {
+        let hello = format!(r#"{{"hello":{{"session":"{session}","acked":0,"received":0}}}}"#);
+        socket.send(Message::text(hello)).await.expect("the hello");
+        next_text(&mut socket).await;
+    }
+    socket
 }
 
 /// Runs `messages` chats on one session after a warm-up; the server's allocations per chat.

@@ -461,6 +461,9 @@ where
         .read_buffer_size(SOCKET_BUFFER_BYTES)
         .write_buffer_size(SOCKET_BUFFER_BYTES)
         .on_upgrade(move |socket| {
+            // boxed: the socket is large, and each async layer of the connection would keep a
+            // copy of it in every idle connection's task
+            let socket = Box::new(socket);
             drain.track(async move {
                 let _place = place;
                 let counters = Arc::clone(&shared.counters);

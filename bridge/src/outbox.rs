@@ -20,7 +20,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::ws::Utf8Bytes;
 use partner_events::SendError;
-use serde_json::value::RawValue;
 use tokio::sync::Notify;
 
 use crate::stats::Counters;
@@ -136,12 +135,17 @@ impl Pipe {
     }
 }
 
+/// JSON text that serde_json wrote (a payload, a page message): written into frames as it is,
+/// without a second check or copy.
+#[derive(Clone, Copy)]
+pub(crate) struct Json<'a>(pub(crate) &'a str);
+
 /// Where a session's sends go.
 pub(crate) trait Outlet: Send + Sync {
     /// A handler's event for `sendEvent`: its wire name and its serialized payload.
-    fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError>;
+    fn post_event(&self, name: &'static str, data: Json<'_>) -> Result<(), SendError>;
     /// The partner's own JSON for the page.
-    fn post_page(&self, body: &RawValue) -> Result<(), SendError>;
+    fn post_page(&self, body: Json<'_>) -> Result<(), SendError>;
 }
 
 /// A plain session's outlet: its connection's pipe (a plain session is one connection).
@@ -152,15 +156,15 @@ pub(crate) struct PlainOutlet {
 }
 
 impl Outlet for PlainOutlet {
-    fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError> {
-        let text = crate::wire::plain::send_event(name, data);
+    fn post_event(&self, name: &'static str, data: Json<'_>) -> Result<(), SendError> {
+        let text = crate::wire::plain::send_event(name, data.0);
         self.pipe
             .push_within(text.into(), self.limits.queued_bytes)?;
         self.counters.reply(name);
         Ok(())
     }
 
-    fn post_page(&self, _body: &RawValue) -> Result<(), SendError> {
+    fn post_page(&self, _body: Json<'_>) -> Result<(), SendError> {
         // The plain wire has no frame for it; a plain session is never offered one.
         Err(SendError::Closed)
     }
@@ -307,10 +311,10 @@ impl Outbox {
 }
 
 impl Outlet for Outbox {
-    fn post_event(&self, name: &'static str, data: &RawValue) -> Result<(), SendError> {
-        let body_len = crate::wire::send_event_body_len(name, data);
+    fn post_event(&self, name: &'static str, data: Json<'_>) -> Result<(), SendError> {
+        let body_len = crate::wire::send_event_body_len(name, data.0);
         let posted = self.post_numbered_with("sendEvent", body_len, |text| {
-            crate::wire::send_event_body(text, name, data);
+            crate::wire::send_event_body(text, name, data.0);
         });
         if posted.is_ok() {
             self.counters.reply(name);
@@ -318,8 +322,8 @@ impl Outlet for Outbox {
         posted
     }
 
-    fn post_page(&self, body: &RawValue) -> Result<(), SendError> {
-        self.post_numbered("page", body.get())
+    fn post_page(&self, body: Json<'_>) -> Result<(), SendError> {
+        self.post_numbered("page", body.0)
     }
 }
 
@@ -365,8 +369,8 @@ mod tests {
         frames.iter().map(ToString::to_string).collect()
     }
 
-    fn json(text: &str) -> Box<RawValue> {
-        RawValue::from_string(text.to_owned()).unwrap()
+    fn json(text: &str) -> Json<'_> {
+        Json(text)
     }
 
     #[tokio::test]
@@ -374,12 +378,12 @@ mod tests {
         let outbox = Outbox::new(Limits::default(), Arc::default());
         let pipe = Pipe::new();
         outbox.attach(&pipe, "hi".into(), 0).unwrap();
-        outbox.post_page(&json("1")).unwrap();
+        outbox.post_page(json("1")).unwrap();
         DELIVERY
             .scope(Cell::new((7, 0)), async {
-                outbox.post_page(&json("2")).unwrap();
+                outbox.post_page(json("2")).unwrap();
                 outbox
-                    .post_event("aw-chat-message-received-v1", &json(r#"{"a":1}"#))
+                    .post_event("aw-chat-message-received-v1", json(r#"{"a":1}"#))
                     .unwrap();
             })
             .await;
@@ -413,20 +417,20 @@ mod tests {
             ..Limits::default()
         };
         let outbox = Outbox::new(limits, Arc::default());
-        outbox.post_page(&json("1")).unwrap();
-        outbox.post_page(&json("2")).unwrap();
-        assert!(matches!(outbox.post_page(&json("3")), Err(SendError::Full)));
+        outbox.post_page(json("1")).unwrap();
+        outbox.post_page(json("2")).unwrap();
+        assert!(matches!(outbox.post_page(json("3")), Err(SendError::Full)));
         outbox.acknowledge(1).unwrap();
-        outbox.post_page(&json("3")).unwrap();
+        outbox.post_page(json("3")).unwrap();
     }
 
     #[test]
     fn a_send_to_a_session_that_is_gone_says_so() {
         let outbox = Outbox::new(Limits::default(), Arc::default());
-        outbox.post_page(&json("1")).unwrap();
+        outbox.post_page(json("1")).unwrap();
         outbox.close();
         assert!(matches!(
-            outbox.post_page(&json("2")),
+            outbox.post_page(json("2")),
             Err(SendError::Closed)
         ));
     }
@@ -443,17 +447,14 @@ mod tests {
             counters: Arc::default(),
         };
         let data = json(r#""0123456789012345678901234567890123456789""#);
-        outlet.post_event("e", &data).unwrap();
-        assert!(matches!(
-            outlet.post_event("e", &data),
-            Err(SendError::Full)
-        ));
+        outlet.post_event("e", data).unwrap();
+        assert!(matches!(outlet.post_event("e", data), Err(SendError::Full)));
         assert_eq!(written(&pipe).len(), 1);
         // written: room again
-        outlet.post_event("e", &data).unwrap();
+        outlet.post_event("e", data).unwrap();
         pipe.close();
         assert!(matches!(
-            outlet.post_event("e", &data),
+            outlet.post_event("e", data),
             Err(SendError::Closed)
         ));
     }

@@ -9,7 +9,7 @@ use partner_events::{Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::outbox::Outlet;
+use crate::outbox::{Json, Outlet};
 use crate::principal::{Authorized, Principal};
 
 /// A handle on one session, given to the factory that makes its handler. Clone it freely: every
@@ -99,8 +99,8 @@ impl Session {
     where
         E: SendEvent + Serialize,
     {
-        let data = serde_json::value::to_raw_value(event).map_err(SendError::Serialize)?;
-        self.inner.outlet.post_event(E::NAME, &data)
+        let data = serde_json::to_string(event).map_err(SendError::Serialize)?;
+        self.inner.outlet.post_event(E::NAME, Json(&data))
     }
 
     /// A [`Sender`] for this session: what a handler holds, so that the same handler also runs
@@ -114,8 +114,8 @@ impl Session {
     /// `onPageMessage` callback, in order with the events, once. Acknowledged protocol only: on
     /// the plain wire it fails with [`SendError::Closed`].
     pub fn send_to_page<T: Serialize + ?Sized>(&self, message: &T) -> Result<(), SendError> {
-        let body = serde_json::value::to_raw_value(message).map_err(SendError::Serialize)?;
-        self.inner.outlet.post_page(&body)
+        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
+        self.inner.outlet.post_page(Json(&body))
     }
 
     /// A typed handle for [`Session::send_to_page`], for a handler to hold.
@@ -130,11 +130,11 @@ struct SessionOutbox(Arc<Inner>);
 
 impl RuntimeOutbox for SessionOutbox {
     fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError> {
-        self.0.outlet.post_event(name, &data)
+        self.0.outlet.post_event(name, Json(data.get()))
     }
 }
 
-type PostPage = dyn Fn(&RawValue) -> Result<(), SendError> + Send + Sync;
+type PostPage = dyn Fn(Json<'_>) -> Result<(), SendError> + Send + Sync;
 
 /// Sends messages of type `T` (the partner's own, serialized as JSON) to one session's page: made
 /// by [`Session::page_sender`], or by [`PageSender::new`] in a test.
@@ -146,11 +146,11 @@ pub struct PageSender<T: ?Sized> {
 impl<T: Serialize + ?Sized> PageSender<T> {
     /// A sender that hands each message's JSON text to `post` (for tests: record them).
     pub fn new(post: impl Fn(String) -> Result<(), SendError> + Send + Sync + 'static) -> Self {
-        PageSender::from_outlet(move |body| post(body.get().to_owned()))
+        PageSender::from_outlet(move |body| post(body.0.to_owned()))
     }
 
     fn from_outlet(
-        post: impl Fn(&RawValue) -> Result<(), SendError> + Send + Sync + 'static,
+        post: impl Fn(Json<'_>) -> Result<(), SendError> + Send + Sync + 'static,
     ) -> Self {
         PageSender {
             post: Arc::new(post),
@@ -160,8 +160,8 @@ impl<T: Serialize + ?Sized> PageSender<T> {
 
     /// Sends one message to the page.
     pub fn send(&self, message: &T) -> Result<(), SendError> {
-        let body = serde_json::value::to_raw_value(message).map_err(SendError::Serialize)?;
-        (self.post)(&body)
+        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
+        (self.post)(Json(&body))
     }
 }
 

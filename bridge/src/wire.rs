@@ -244,27 +244,27 @@ pub(crate) struct Dropped {
 /// The body of a `sendEvent` frame, `{"name":…,"data":…}`, written onto `out`: the same on both
 /// protocols. `name` is a catalog event's wire name (lower-case ASCII, digits and `-`), which needs
 /// no escaping; `data` is JSON already.
-pub(crate) fn send_event_body(out: &mut String, name: &str, data: &serde_json::value::RawValue) {
+pub(crate) fn send_event_body(out: &mut String, name: &str, data: &str) {
     debug_assert!(name
         .bytes()
         .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-'));
     out.push_str(r#"{"name":""#);
     out.push_str(name);
     out.push_str(r#"","data":"#);
-    out.push_str(data.get());
+    out.push_str(data);
     out.push('}');
 }
 
 /// The length of [`send_event_body`]'s text.
-pub(crate) fn send_event_body_len(name: &str, data: &serde_json::value::RawValue) -> usize {
-    r#"{"name":"","data":}"#.len() + name.len() + data.get().len()
+pub(crate) fn send_event_body_len(name: &str, data: &str) -> usize {
+    r#"{"name":"","data":}"#.len() + name.len() + data.len()
 }
 
 /// The frames the server writes on the plain wire.
 pub(crate) mod plain {
     /// `{"sendEvent":{"name":…,"data":…}}`.
-    pub(crate) fn send_event(name: &str, data: &serde_json::value::RawValue) -> String {
-        let mut text = String::with_capacity(name.len() + data.get().len() + 36);
+    pub(crate) fn send_event(name: &str, data: &str) -> String {
+        let mut text = String::with_capacity(name.len() + data.len() + 36);
         text.push_str(r#"{"sendEvent":"#);
         super::send_event_body(&mut text, name, data);
         text.push('}');

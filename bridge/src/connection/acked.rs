@@ -29,8 +29,11 @@ const MAX_NUMBER: u64 = (1 << 53) - 1;
 /// Room the outbox must have before a message is handled: a few replies' worth.
 const OUTBOX_HEADROOM: usize = 16 * 1024;
 
-pub(crate) async fn run<H>(mut socket: WebSocket, shared: Arc<Shared<H>>, url_token: Option<String>)
-where
+pub(crate) async fn run<H>(
+    mut socket: Box<WebSocket>,
+    shared: Arc<Shared<H>>,
+    url_token: Option<String>,
+) where
     H: Handler + Send + 'static,
 {
     let pipe = Pipe::new();
@@ -67,7 +70,7 @@ where
                 match Acked::start(&shared, &pipe, attached, &hello) {
                     Ok(session) => {
                         serve(
-                            socket,
+                            &mut socket,
                             &pipe,
                             session,
                             Some(taken_over),
@@ -85,7 +88,7 @@ where
     let (message, code) = refused;
     pipe.push(acked::error(&message, None).into());
     close_with(
-        socket,
+        &mut socket,
         &pipe,
         &mut VecDeque::new(),
         (code, ""),

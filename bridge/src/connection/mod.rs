@@ -81,7 +81,7 @@ pub(crate) trait Protocol: Send {
 
 /// Serves `protocol` on `socket` until the connection ends, then closes it.
 pub(crate) async fn serve<P: Protocol>(
-    mut socket: WebSocket,
+    socket: &mut WebSocket,
     pipe: &Pipe,
     mut protocol: P,
     taken_over: Option<CancellationToken>,
@@ -98,7 +98,7 @@ pub(crate) async fn serve<P: Protocol>(
     });
     let end = 'connection: loop {
         protocol.idle();
-        if write_queued(&mut socket, pipe, &mut out).await.is_err() {
+        if write_queued(socket, pipe, &mut out).await.is_err() {
             break End::PageGone;
         }
         let waited = tokio::select! {
@@ -119,7 +119,9 @@ pub(crate) async fn serve<P: Protocol>(
             }
             let flow = match frame {
                 Some(Ok(Message::Text(text))) => {
-                    while_writing(&mut socket, pipe, &mut out, protocol.on_text(text)).await
+                    // boxed: the handler's future lives only while it handles a message, not in
+                    // every idle connection's task
+                    while_writing(socket, pipe, &mut out, Box::pin(protocol.on_text(text))).await
                 }
                 Some(Ok(Message::Binary(_))) => {
                     protocol.on_binary();
@@ -163,7 +165,7 @@ pub(crate) async fn serve<P: Protocol>(
 /// Ends a connection: writes what is queued, then the close frame, within the configured time
 /// (a page that stops reading cannot hold the connection, or a drain, open).
 pub(crate) async fn close_with(
-    mut socket: WebSocket,
+    socket: &mut WebSocket,
     pipe: &Pipe,
     out: &mut VecDeque<Utf8Bytes>,
     (code, reason): (u16, &'static str),
@@ -171,7 +173,7 @@ pub(crate) async fn close_with(
 ) {
     pipe.close();
     let closing = async {
-        write_queued(&mut socket, pipe, out).await?;
+        write_queued(socket, pipe, out).await?;
         let frame = CloseFrame {
             code,
             reason: reason.into(),

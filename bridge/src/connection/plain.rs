@@ -19,7 +19,7 @@ use crate::wire::ServerFrame;
 use crate::Shared;
 
 pub(crate) async fn run<H>(
-    socket: WebSocket,
+    mut socket: Box<WebSocket>,
     shared: Arc<Shared<H>>,
     token: Option<String>,
     authorized: Option<Authorized>,
@@ -39,7 +39,7 @@ pub(crate) async fn run<H>(
         Err(message) => {
             pipe.push(error(&message).into());
             close_with(
-                socket,
+                &mut socket,
                 &pipe,
                 &mut VecDeque::new(),
                 (1000, ""),
@@ -62,7 +62,7 @@ pub(crate) async fn run<H>(
         id,
     };
     serve(
-        socket,
+        &mut socket,
         &pipe,
         plain,
         None,
