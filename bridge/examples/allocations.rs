@@ -166,7 +166,7 @@ async fn idle(
 
 /// Waits until the server has `open` connections.
 async fn settle(stats: &partner_events_bridge::BridgeStats, open: u64) {
-    while stats.snapshot().connections_open != open {
+    while stats.snapshot().sessions_open != open {
         tokio::task::yield_now().await;
     }
 }

@@ -467,13 +467,13 @@ where
             drain.track(async move {
                 let _place = place;
                 let counters = Arc::clone(&shared.counters);
-                counters.connections_open.inc();
+                counters.plain.sessions_open.inc();
                 if acked {
                     connection::run_acked(socket, shared, handshake.token).await;
                 } else {
                     connection::run_plain(socket, shared, handshake.token, authorized).await;
                 }
-                counters.connections_open.dec();
+                counters.plain.sessions_open.dec();
             })
         })
 }

@@ -77,80 +77,115 @@ fn handler_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_05, 4.0, 9))
 }
 
+/// The bridge's unlabelled metrics, each declared once, here: its field is its metric's name
+/// (under `partner_events_`) and its [`StatsSnapshot`] field; its help text is both docs. A new
+/// one is one line.
+macro_rules! plain_metrics {
+    ($($name:ident: $kind:ident = $help:literal;)*) => {
+        /// The unlabelled metrics.
+        #[derive(Debug, Default)]
+        pub(crate) struct Plain {
+            $(pub(crate) $name: $kind,)*
+        }
+
+        impl Plain {
+            fn register(&self, registry: &mut Registry) {
+                $(registry.register(stringify!($name), $help, self.$name.clone());)*
+            }
+        }
+
+        /// The counters at one moment.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        #[non_exhaustive]
+        pub struct StatsSnapshot {
+            $(
+                #[doc = $help]
+                pub $name: u64,
+            )*
+            /// Frames that broke the protocol (bad numbers, unknown frames, acks for frames never
+            /// sent).
+            pub protocol_errors: u64,
+            /// Handlers that panicked (their sessions were closed).
+            pub handler_panics: u64,
+        }
+
+        impl BridgeStats {
+            /// The counters now.
+            pub fn snapshot(&self) -> StatsSnapshot {
+                let c = &self.counters;
+                StatsSnapshot {
+                    $($name: Read::read(&c.plain.$name),)*
+                    protocol_errors: c.error_count(ErrorKind::protocol),
+                    handler_panics: c.error_count(ErrorKind::handler_panic),
+                }
+            }
+        }
+    };
+}
+
+plain_metrics! {
+    sessions_open: Gauge = "WebSocket sessions open now";
+    sessions_started: Counter = "Sessions started (a fresh handler made), on either protocol";
+    sessions_resumed: Counter = "Sessions a reconnecting page got back, handler and all";
+    messages_handled: Counter = "SDK messages handed to a handler";
+    page_messages_handled: Counter = "The page's own messages handed to a handler";
+    duplicates_ignored: Counter = "Page messages received again after they were handled, and not handled again";
+    resends: Counter = "Frames sent to a page again on resume, because it had not applied them";
+    page_drops: Counter = "Messages pages reported they could not keep (their buffer was full)";
+    drained_connections: Counter = "Connections closed by a drain";
+}
+
+/// A metric's value, for a snapshot.
+trait Read {
+    fn read(&self) -> u64;
+}
+
+impl Read for Counter {
+    fn read(&self) -> u64 {
+        self.get()
+    }
+}
+
+impl Read for Gauge {
+    fn read(&self) -> u64 {
+        self.get().max(0) as u64
+    }
+}
+
 /// The counters, shared by every connection of a bridge.
 #[derive(Debug)]
 pub(crate) struct Counters {
     registry: Registry,
-    pub(crate) connections_open: Gauge,
-    pub(crate) sessions_started: Counter,
-    pub(crate) sessions_resumed: Counter,
+    pub(crate) plain: Plain,
     messages: Family<EventOutcome, Counter>,
     by_status: Family<EventStatus, Counter>,
-    pub(crate) messages_handled: Counter,
-    pub(crate) page_messages_handled: Counter,
     handler_seconds: Family<EventLabel, Histogram, fn() -> Histogram>,
     replies: Family<EventLabel, Counter>,
     errors: Family<KindLabel, Counter>,
     refused: Family<ReasonLabel, Counter>,
-    pub(crate) duplicates_ignored: Counter,
-    pub(crate) frames_resent: Counter,
-    pub(crate) drops_reported: Counter,
-    pub(crate) drained_connections: Counter,
 }
 
 impl Default for Counters {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("partner_events");
         let counters = Counters {
-            connections_open: Gauge::default(),
-            sessions_started: Counter::default(),
-            sessions_resumed: Counter::default(),
+            plain: Plain::default(),
             messages: Family::default(),
             by_status: Family::default(),
-            messages_handled: Counter::default(),
-            page_messages_handled: Counter::default(),
             handler_seconds: Family::new_with_constructor(handler_histogram),
             replies: Family::default(),
             errors: Family::default(),
             refused: Family::default(),
-            duplicates_ignored: Counter::default(),
-            frames_resent: Counter::default(),
-            drops_reported: Counter::default(),
-            drained_connections: Counter::default(),
             registry: Registry::default(),
         };
         let c = &counters;
-        registry.register(
-            "sessions_open",
-            "WebSocket sessions open now",
-            c.connections_open.clone(),
-        );
-        registry.register(
-            "sessions_started",
-            "Sessions started (a fresh handler made)",
-            c.sessions_started.clone(),
-        );
-        registry.register(
-            "sessions_resumed",
-            "Sessions a reconnecting page got back, handler and all",
-            c.sessions_resumed.clone(),
-        );
+        c.plain.register(&mut registry);
         registry.register(
             "messages",
             "SDK messages received, by event and decode outcome",
             c.messages.clone(),
         );
         registry.register("messages_by_status", "Decoded events by their lifecycle status on the decoder's date: a deprecated or sunset event still arriving", c.by_status.clone());
-        registry.register(
-            "messages_handled",
-            "SDK messages handed to a handler",
-            c.messages_handled.clone(),
-        );
-        registry.register(
-            "page_messages_handled",
-            "The page's own messages handed to a handler",
-            c.page_messages_handled.clone(),
-        );
         registry.register(
             "handler_duration_seconds",
             "Time a handler took with a message, by event",
@@ -166,26 +201,6 @@ impl Default for Counters {
             "refused",
             "Handshakes and hellos refused, by reason",
             c.refused.clone(),
-        );
-        registry.register(
-            "duplicates_ignored",
-            "Page messages received again after they were handled, and not handled again",
-            c.duplicates_ignored.clone(),
-        );
-        registry.register(
-            "resends",
-            "Frames sent to a page again on resume, because it had not applied them",
-            c.frames_resent.clone(),
-        );
-        registry.register(
-            "page_drops",
-            "Messages pages reported they could not keep (their buffer was full)",
-            c.drops_reported.clone(),
-        );
-        registry.register(
-            "drained_connections",
-            "Connections closed by a drain",
-            c.drained_connections.clone(),
         );
         Counters {
             registry,
@@ -301,52 +316,4 @@ impl BridgeMetrics {
 #[derive(Debug, Clone, Default)]
 pub struct BridgeStats {
     pub(crate) counters: Arc<Counters>,
-}
-
-/// The counters at one moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct StatsSnapshot {
-    /// WebSocket connections open now.
-    pub connections_open: u64,
-    /// Sessions started (a fresh handler made), on either protocol.
-    pub sessions_started: u64,
-    /// Sessions a reconnecting page got back, handler and all.
-    pub sessions_resumed: u64,
-    /// SDK messages handed to a handler.
-    pub messages_handled: u64,
-    /// The page's own messages handed to a handler.
-    pub page_messages_handled: u64,
-    /// Page messages received again after they were handled, and not handled again.
-    pub duplicates_ignored: u64,
-    /// Frames sent to a page again on resume, because it had not applied them.
-    pub frames_resent: u64,
-    /// Messages pages reported dropped because their buffer was full.
-    pub drops_reported: u64,
-    /// Frames that broke the protocol (bad numbers, unknown frames, acks for frames never sent).
-    pub protocol_errors: u64,
-    /// Handlers that panicked (their sessions were closed).
-    pub handler_panics: u64,
-    /// Connections closed by a drain.
-    pub drained_connections: u64,
-}
-
-impl BridgeStats {
-    /// The counters now.
-    pub fn snapshot(&self) -> StatsSnapshot {
-        let c = &self.counters;
-        StatsSnapshot {
-            connections_open: c.connections_open.get().max(0) as u64,
-            sessions_started: c.sessions_started.get(),
-            sessions_resumed: c.sessions_resumed.get(),
-            messages_handled: c.messages_handled.get(),
-            page_messages_handled: c.page_messages_handled.get(),
-            duplicates_ignored: c.duplicates_ignored.get(),
-            frames_resent: c.frames_resent.get(),
-            drops_reported: c.drops_reported.get(),
-            protocol_errors: c.error_count(ErrorKind::protocol),
-            handler_panics: c.error_count(ErrorKind::handler_panic),
-            drained_connections: c.drained_connections.get(),
-        }
-    }
 }

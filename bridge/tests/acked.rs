@@ -294,10 +294,10 @@ async fn each_message_is_handled_once_then_acknowledged_and_replies_are_named_af
     send(&mut client, chat(4, "c-4")).await;
     until_ack(&mut client, 4).await;
     let stats = server.stats.snapshot();
-    assert_eq!(stats.drops_reported, 3);
+    assert_eq!(stats.page_drops, 3);
     assert_eq!(stats.duplicates_ignored, 1);
     assert_eq!(stats.messages_handled, 4);
-    assert_eq!((stats.sessions_started, stats.connections_open), (1, 1));
+    assert_eq!((stats.sessions_started, stats.sessions_open), (1, 1));
 }
 
 #[tokio::test]

@@ -213,7 +213,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         } = attached;
         let counters = &shared.counters;
         let received = if resumed {
-            counters.sessions_resumed.inc();
+            counters.plain.sessions_resumed.inc();
             // A page that reloaded lost what it held unacknowledged, and says so with an `acked`
             // above what this session handled: those numbers will never come, so do not wait.
             core.handled = core.handled.max(hello.acked);
@@ -225,7 +225,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         let welcome = acked::welcome(&slot.page_session, &slot.key, resumed, core.handled);
         match slot.outbox.attach(pipe, welcome, received) {
             Ok(resent) => {
-                counters.frames_resent.inc_by(resent as u64);
+                counters.plain.resends.inc_by(resent as u64);
             }
             Err(message) => {
                 counters.error(ErrorKind::protocol);
@@ -271,7 +271,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         }
         if seq <= handled {
             // a resend of what this process already handled: acknowledge it again, only
-            counters.duplicates_ignored.inc();
+            counters.plain.duplicates_ignored.inc();
             self.acked_through = self.acked_through.min(seq - 1);
             return Flow::Continue;
         }
@@ -359,7 +359,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
                         std::panic::AssertUnwindSafe(handling).catch_unwind(),
                     )
                     .await;
-                counters.page_messages_handled.inc();
+                counters.plain.page_messages_handled.inc();
                 routed.map_err(|panic| panic_text(&*panic).to_owned())
             }
         }
@@ -389,7 +389,7 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                 Flow::Continue
             }
             PageFrame::Dropped(dropped) => {
-                self.shared.counters.drops_reported.inc_by(dropped.count);
+                self.shared.counters.plain.page_drops.inc_by(dropped.count);
                 tracing::warn!(
                     count = dropped.count,
                     total = dropped.total,

@@ -156,7 +156,7 @@ pub(crate) async fn serve<P: Protocol>(
         }
     };
     if end == End::Drained {
-        counters.drained_connections.inc();
+        counters.plain.drained_connections.inc();
     }
     let (code, reason) = protocol.end(end);
     close_with(socket, pipe, &mut out, (code, reason), config).await;
