@@ -201,29 +201,8 @@ async fn connect(
 
 /// Runs `messages` chats on one session after a warm-up; the server's allocations per chat.
 async fn run(address: std::net::SocketAddr, acked: bool, messages: u64) -> f64 {
-    let mut request = format!("ws://{address}/events")
-        .into_client_request()
-        .expect("a request");
-    request
-        .headers_mut()
-        .insert("origin", "http://load.test".parse().expect("a header"));
-    if acked {
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            "partner-events.v1".parse().expect("a header"),
-        );
-    }
-    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
-        .await
-        .expect("a connection");
-    if acked {
-        let hello = format!(
-            r#"{{"hello":{{"session":"allocations-{:012}","acked":0,"received":0}}}}"#,
-            std::process::id()
-        );
-        socket.send(Message::text(hello)).await.expect("the hello");
-        next_text(&mut socket).await;
-    }
+    let session = format!("allocations-{:012}", std::process::id());
+    let mut socket = connect(address, acked, &session).await;
     let warm_up = 1_000;
     let mut received = 0u64;
     let mut started = 0;

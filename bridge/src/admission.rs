@@ -112,6 +112,7 @@ impl HandshakeRate {
 
     /// Whether `address` may open another handshake now (and counts it).
     pub(crate) fn allow(&self, address: IpAddr, now: Instant) -> bool {
+        let address = rate_key(address);
         // each update leaves the window whole: a poisoned lock's window is still good
         let mut window = self
             .window
@@ -148,6 +149,21 @@ impl HandshakeRate {
                 self.per_second >= 1
             }
         }
+    }
+}
+
+/// Whose handshakes count together: an IPv4 address, or an IPv6 address's /64, the block one
+/// subscriber or host is given (one client can take any address in it, and would otherwise fill
+/// the table alone). An IPv4 address written as IPv6 (`::ffff:a.b.c.d`) is that IPv4 address.
+fn rate_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(v6) & !(u128::from(u64::MAX)),
+            )),
+        },
+        v4 => v4,
     }
 }
 
@@ -238,6 +254,25 @@ mod tests {
 
     fn address(text: &str) -> IpAddr {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_ipv6_block_counts_as_one_address() {
+        let rate = HandshakeRate::new(2);
+        let now = Instant::now();
+        let in_block =
+            |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 7, 0, 0, 0, last));
+        assert!(rate.allow(in_block(1), now));
+        assert!(rate.allow(in_block(2), now));
+        assert!(!rate.allow(in_block(3), now), "the third from the same /64");
+        let other_block = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 8, 0, 0, 0, 1));
+        assert!(rate.allow(other_block, now));
+        // an IPv4 address written as IPv6 is that address
+        let v4: IpAddr = "192.0.2.1".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert!(rate.allow(v4, now));
+        assert!(rate.allow(mapped, now));
+        assert!(!rate.allow(v4, now));
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! Every limit and timeout of a bridge, in one place: set on the [`Bridge`](crate::Bridge)
-//! builder, read by the connections. The defaults are documented on the builder's methods.
+//! A connection's limits and timeouts, in one place: set on the [`Bridge`](crate::Bridge)
+//! builder, read by the connections. The defaults are documented on the builder's methods. (What
+//! the bridge decides at the handshake, the origins, the session cap and the handshake rate, is
+//! in `admission`; the resume window belongs to the session registry.)
 
 use std::time::Duration;
 

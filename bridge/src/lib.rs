@@ -247,10 +247,10 @@ where
     ///     App
     /// })
     /// .authorize(|token: Option<String>| async move {
-    ///     // look the token up in the partner's own store; here, `agent-<n>` names an agent
-    ///     match token {
-    ///         Some(token) if token.starts_with("agent-") => Ok(token),
-    ///         _ => Err(Unauthorized::new("sign in to the partner app first")),
+    ///     // look the token up in the partner's own store; here a demo token `demo:<agent id>`
+    ///     match token.as_deref().and_then(|token| token.strip_prefix("demo:")) {
+    ///         Some(agent) => Ok(agent.to_owned()),
+    ///         None => Err(Unauthorized::new("sign in to the partner app first")),
     ///     }
     /// });
     /// ```
@@ -467,13 +467,13 @@ where
             drain.track(async move {
                 let _place = place;
                 let counters = Arc::clone(&shared.counters);
-                counters.plain.sessions_open.inc();
+                counters.unlabelled.sessions_open.inc();
                 if acked {
                     connection::run_acked(socket, shared, handshake.token).await;
                 } else {
                     connection::run_plain(socket, shared, handshake.token, authorized).await;
                 }
-                counters.plain.sessions_open.dec();
+                counters.unlabelled.sessions_open.dec();
             })
         })
 }

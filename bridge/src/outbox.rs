@@ -82,18 +82,18 @@ impl Pipe {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues a frame; `false` if the connection is ending.
-    pub(crate) fn push(&self, text: Utf8Bytes) -> bool {
+    /// Queues a frame, unless the connection is ending (then it writes nothing more; an
+    /// acknowledged session's outbox keeps its numbered frames for the next connection).
+    pub(crate) fn push(&self, text: Utf8Bytes) {
         {
             let mut queue = self.queue();
             if queue.closed {
-                return false;
+                return;
             }
             queue.bytes += text.len();
             queue.frames.push_back(text);
         }
         self.queued.notify_one();
-        true
     }
 
     /// Queues a frame unless `limit` bytes are queued already.
@@ -236,7 +236,6 @@ impl Outbox {
         state.unacked_bytes += text.len();
         state.unacked.push_back((seq, text.clone()));
         if let Some(pipe) = &state.live {
-            // a connection that is ending: the frame waits for the next
             pipe.push(text);
         }
         Ok(())
@@ -260,6 +259,9 @@ impl Outbox {
         received: u64,
     ) -> Result<usize, String> {
         let mut state = self.state();
+        if state.gone {
+            return Err("this session has ended; start a new one".into());
+        }
         if received > state.last_seq {
             return Err(format!(
                 "the hello says frame {received} was received, but this session has sent {} so far",

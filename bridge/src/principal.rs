@@ -96,17 +96,25 @@ impl Authorized {
 /// Whether `key` may address pages: 1 to 64 characters of `[A-Za-z0-9_-]`. Dots, wildcards
 /// (`*`, `>`) and spaces would change a subject's meaning, so they are refused, not escaped.
 pub(crate) fn check_key(key: &str) -> Result<(), String> {
-    let valid = (1..=64).contains(&key.len())
-        && key
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-    if valid {
+    if is_id(key, 1..=64) {
         Ok(())
     } else {
+        // its length only: a key that is a token by mistake must not reach the log
         Err(format!(
-            "the principal's key {key:?} is not 1 to 64 characters of [A-Za-z0-9_-]"
+            "the principal's key ({} bytes) is not 1 to 64 characters of [A-Za-z0-9_-]",
+            key.len()
         ))
     }
+}
+
+/// Whether `id` is `length` characters of `[A-Za-z0-9_-]`: the ids the bridge lets a page or a
+/// partner choose (a page's session id, a principal's key), safe in a URL, a log line and a
+/// message subject as they are.
+pub(crate) fn is_id(id: &str, length: std::ops::RangeInclusive<usize>) -> bool {
+    length.contains(&id.len())
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
 type Checked = Pin<Box<dyn Future<Output = Result<Authorized, Unauthorized>> + Send>>;

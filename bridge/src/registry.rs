@@ -109,15 +109,20 @@ impl<H: Send + 'static> Registry<H> {
                     }
                 }
             };
-            let taken_over = CancellationToken::new();
-            *slot.lock_attached() = Some(taken_over.clone());
-            slot.attachments.fetch_add(1, Ordering::Relaxed);
-            return Ok(Ok(Attached {
-                slot,
-                core,
-                resumed: true,
-                taken_over,
-            }));
+            // The session may have ended while this hello waited for it (its handler panicked,
+            // or its resume window passed): then it is not resumed, whose handler may be broken
+            // and whose outbox is closed, but started afresh below.
+            if self.is_current(&slot) {
+                let taken_over = CancellationToken::new();
+                *slot.lock_attached() = Some(taken_over.clone());
+                slot.attachments.fetch_add(1, Ordering::Relaxed);
+                return Ok(Ok(Attached {
+                    slot,
+                    core,
+                    resumed: true,
+                    taken_over,
+                }));
+            }
         }
 
         let id: Arc<str> = page_session.into();
@@ -177,6 +182,13 @@ impl<H: Send + 'static> Registry<H> {
             sessions.remove(&slot.page_session);
         }
     }
+
+    /// Whether `slot` is still the session under its id.
+    fn is_current(&self, slot: &Arc<Slot<H>>) -> bool {
+        self.sessions()
+            .get(&slot.page_session)
+            .is_some_and(|current| Arc::ptr_eq(current, slot))
+    }
 }
 
 impl<H> Slot<H> {
@@ -219,11 +231,7 @@ fn new_key() -> String {
 
 /// A session id the page may choose: 16 to 64 characters of `[A-Za-z0-9_-]`.
 pub(crate) fn check_page_session(id: &str) -> Result<(), String> {
-    if (16..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if crate::principal::is_id(id, 16..=64) {
         Ok(())
     } else {
         Err(format!(
@@ -236,6 +244,46 @@ pub(crate) fn check_page_session(id: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outbox::Limits;
+
+    fn fresh(page_session: Arc<str>) -> Result<(Session, Arc<Outbox>, ()), String> {
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
+        let session = Session::new(1, Some(page_session), None, None, Arc::clone(&outbox) as _);
+        Ok((session, outbox, ()))
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_session_that_ends_while_a_takeover_waits_is_started_afresh_not_resumed() {
+        let registry = Arc::new(Registry::<()>::new(Duration::from_secs(30)));
+        const ID: &str = "a-page-session-000001";
+        let Ok(Ok(first)) = registry
+            .attach(ID, None, None, Duration::from_secs(10), fresh)
+            .await
+        else {
+            panic!("a new session attaches");
+        };
+        let key = first.slot.key.clone();
+        // the page comes back while its connection is still inside a message
+        let waiting = tokio::spawn({
+            let registry = Arc::clone(&registry);
+            async move {
+                registry
+                    .attach(ID, Some(&key), None, Duration::from_secs(10), fresh)
+                    .await
+            }
+        });
+        // on this one thread, the spawned hello runs until it waits for the session's lock
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the takeover waits for the lock");
+        // ... and that message's handler panics: the session is removed, then let go
+        registry.remove(&first.slot);
+        drop(first);
+        let Ok(Ok(second)) = waiting.await.unwrap() else {
+            panic!("the hello attaches");
+        };
+        assert!(!second.resumed, "a fresh session, not the removed one");
+        assert!(registry.is_current(&second.slot));
+    }
 
     #[test]
     fn secrets_match_only_when_equal() {

@@ -80,15 +80,15 @@ fn handler_histogram() -> Histogram {
 /// The bridge's unlabelled metrics, each declared once, here: its field is its metric's name
 /// (under `partner_events_`) and its [`StatsSnapshot`] field; its help text is both docs. A new
 /// one is one line.
-macro_rules! plain_metrics {
+macro_rules! unlabelled_metrics {
     ($($name:ident: $kind:ident = $help:literal;)*) => {
         /// The unlabelled metrics.
         #[derive(Debug, Default)]
-        pub(crate) struct Plain {
+        pub(crate) struct Unlabelled {
             $(pub(crate) $name: $kind,)*
         }
 
-        impl Plain {
+        impl Unlabelled {
             fn register(&self, registry: &mut Registry) {
                 $(registry.register(stringify!($name), $help, self.$name.clone());)*
             }
@@ -114,7 +114,7 @@ macro_rules! plain_metrics {
             pub fn snapshot(&self) -> StatsSnapshot {
                 let c = &self.counters;
                 StatsSnapshot {
-                    $($name: Read::read(&c.plain.$name),)*
+                    $($name: Read::read(&c.unlabelled.$name),)*
                     protocol_errors: c.error_count(ErrorKind::protocol),
                     handler_panics: c.error_count(ErrorKind::handler_panic),
                 }
@@ -123,8 +123,8 @@ macro_rules! plain_metrics {
     };
 }
 
-plain_metrics! {
-    sessions_open: Gauge = "WebSocket sessions open now";
+unlabelled_metrics! {
+    sessions_open: Gauge = "WebSocket connections open now, on either protocol (a hello not yet answered included)";
     sessions_started: Counter = "Sessions started (a fresh handler made), on either protocol";
     sessions_resumed: Counter = "Sessions a reconnecting page got back, handler and all";
     messages_handled: Counter = "SDK messages handed to a handler";
@@ -156,7 +156,7 @@ impl Read for Gauge {
 #[derive(Debug)]
 pub(crate) struct Counters {
     registry: Registry,
-    pub(crate) plain: Plain,
+    pub(crate) unlabelled: Unlabelled,
     messages: Family<EventOutcome, Counter>,
     by_status: Family<EventStatus, Counter>,
     handler_seconds: Family<EventLabel, Histogram, fn() -> Histogram>,
@@ -169,7 +169,7 @@ impl Default for Counters {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("partner_events");
         let counters = Counters {
-            plain: Plain::default(),
+            unlabelled: Unlabelled::default(),
             messages: Family::default(),
             by_status: Family::default(),
             handler_seconds: Family::new_with_constructor(handler_histogram),
@@ -179,7 +179,7 @@ impl Default for Counters {
             registry: Registry::default(),
         };
         let c = &counters;
-        c.plain.register(&mut registry);
+        c.unlabelled.register(&mut registry);
         registry.register(
             "messages",
             "SDK messages received, by event and decode outcome",

@@ -143,12 +143,24 @@ pub(crate) struct Malformed {
     pub(crate) seq: Option<u64>,
 }
 
+/// How a message about a frame that is not one of this protocol's begins.
+const NOT_A_FRAME: &str = "not a frame of partner-events.v1: ";
+
+impl Malformed {
+    /// Why, without the words that say it is not a frame of the protocol.
+    pub(crate) fn reason(&self) -> &str {
+        self.message
+            .strip_prefix(NOT_A_FRAME)
+            .unwrap_or(&self.message)
+    }
+}
+
 impl<'a> PageFrame<'a> {
     /// Reads one frame: exactly one kind, or why not. A frame that mixes kinds (a `seq` beside an
     /// `ack`) is refused whole rather than read as one of them.
     pub(crate) fn parse(text: &'a str) -> Result<Self, Malformed> {
         let frame: RawPageFrame<'a> = serde_json::from_str(text).map_err(|error| Malformed {
-            message: format!("not a frame of partner-events.v1: {error}"),
+            message: format!("{NOT_A_FRAME}{error}"),
             seq: None,
         })?;
         let kinds = [
@@ -170,7 +182,7 @@ impl<'a> PageFrame<'a> {
             };
             return Err(Malformed {
                 message: format!(
-                    "not a frame of partner-events.v1: a frame carries exactly one of `hello`, `seq` (with `event` or `page`), `ack` and `dropped`; this one has {found}"
+                    "{NOT_A_FRAME}a frame carries exactly one of `hello`, `seq` (with `event` or `page`), `ack` and `dropped`; this one has {found}"
                 ),
                 seq: frame.seq,
             });
@@ -200,7 +212,7 @@ impl<'a> PageFrame<'a> {
             (_, _, Some(dropped)) => Ok(PageFrame::Dropped(dropped)),
             // counted above: one of them is present
             (None, None, None) => Err(Malformed {
-                message: "not a frame of partner-events.v1".into(),
+                message: NOT_A_FRAME.trim_end_matches([':', ' ']).into(),
                 seq: None,
             }),
         }
@@ -242,15 +254,23 @@ pub(crate) struct Dropped {
 }
 
 /// The body of a `sendEvent` frame, `{"name":…,"data":…}`, written onto `out`: the same on both
-/// protocols. `name` is a catalog event's wire name (lower-case ASCII, digits and `-`), which needs
-/// no escaping; `data` is JSON already.
+/// protocols. `name` is an event's wire name, written as it is when it is a catalog's (ASCII
+/// letters, digits, `-`), escaped otherwise; `data` is JSON already. [`send_event_body_len`] is
+/// the length of the first kind.
 pub(crate) fn send_event_body(out: &mut String, name: &str, data: &str) {
-    debug_assert!(name
+    out.push_str(r#"{"name":"#);
+    if name
         .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-'));
-    out.push_str(r#"{"name":""#);
-    out.push_str(name);
-    out.push_str(r#"","data":"#);
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+    {
+        out.push('"');
+        out.push_str(name);
+        out.push('"');
+    } else {
+        // a partner's own `SendEvent` may name anything: JSON-escaped (a string always is)
+        out.push_str(&serde_json::to_string(name).unwrap_or_default());
+    }
+    out.push_str(r#","data":"#);
     out.push_str(data);
     out.push('}');
 }

@@ -72,9 +72,11 @@ impl PageHandler for Counter {
     type FromPage = Click;
 
     async fn on_page_message(&mut self, click: Click, delivery: &DeliveryId) {
-        let _ = self
-            .page
-            .send(&json!({"answer": click.n, "delivery": delivery.to_string()}));
+        // what the handler calls for the message sees the same id
+        let current = DeliveryId::current().map(|id| id.to_string());
+        let _ = self.page.send(
+            &json!({"answer": click.n, "delivery": delivery.to_string(), "current": current}),
+        );
     }
 }
 
@@ -514,7 +516,7 @@ async fn the_pages_own_messages_go_both_ways_in_order_with_the_events() {
     assert_eq!(numbered.len(), 3, "{frames:?}");
     assert_eq!(
         numbered[0]["page"],
-        json!({"answer": 10, "delivery": format!("{SESSION}/1")})
+        json!({"answer": 10, "delivery": format!("{SESSION}/1"), "current": format!("{SESSION}/1")})
     );
     assert_eq!(numbered[0]["id"], "d1.0");
     assert_eq!(numbered[1]["sendEvent"]["data"]["interactionId"], "c-2");

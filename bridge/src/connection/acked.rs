@@ -3,7 +3,6 @@
 //! returns, the page's acknowledgements of what the server sent, and the ways a connection ends.
 
 use std::cell::Cell;
-use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -15,7 +14,7 @@ use tokio::sync::OwnedMutexGuard;
 use tracing::Instrument;
 
 use super::route::{log_unhandled, make_handler, panic_text, panicked, route};
-use super::{close_with, serve, End, Flow, Protocol, DRAINED};
+use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
 use crate::outbox::{Outbox, Pipe, DELIVERY};
 use crate::principal::Authorized;
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
@@ -90,7 +89,7 @@ pub(crate) async fn run<H>(
     close_with(
         &mut socket,
         &pipe,
-        &mut VecDeque::new(),
+        &mut Unwritten::default(),
         (code, ""),
         &shared.config,
     )
@@ -106,7 +105,10 @@ async fn hello<H: Handler>(
     let within = shared.config.hello_within;
     let first = tokio::time::timeout(within, socket.recv())
         .await
-        .map_err(|_| (format!("no hello within {within:?}"), close::PROTOCOL))?;
+        .map_err(|_| {
+            let seconds = within.as_secs_f64();
+            (format!("no hello within {seconds} s"), close::PROTOCOL)
+        })?;
     let text = match first {
         Some(Ok(Message::Text(text))) => text,
         _ => {
@@ -126,7 +128,7 @@ async fn hello<H: Handler>(
         }
         Err(malformed) => {
             return Err((
-                format!("the first frame is not a hello: {}", malformed.message),
+                format!("the first frame is not a hello: {}", malformed.reason()),
                 close::PROTOCOL,
             ))
         }
@@ -213,7 +215,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         } = attached;
         let counters = &shared.counters;
         let received = if resumed {
-            counters.plain.sessions_resumed.inc();
+            counters.unlabelled.sessions_resumed.inc();
             // A page that reloaded lost what it held unacknowledged, and says so with an `acked`
             // above what this session handled: those numbers will never come, so do not wait.
             core.handled = core.handled.max(hello.acked);
@@ -225,12 +227,12 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         let welcome = acked::welcome(&slot.page_session, &slot.key, resumed, core.handled);
         match slot.outbox.attach(pipe, welcome, received) {
             Ok(resent) => {
-                counters.plain.resends.inc_by(resent as u64);
+                counters.unlabelled.resends.inc_by(resent as u64);
             }
             Err(message) => {
                 counters.error(ErrorKind::protocol);
-                drop(core);
                 shared.sessions.detached(&slot);
+                drop(core);
                 return Err(message);
             }
         }
@@ -271,7 +273,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         }
         if seq <= handled {
             // a resend of what this process already handled: acknowledge it again, only
-            counters.plain.duplicates_ignored.inc();
+            counters.unlabelled.duplicates_ignored.inc();
             self.acked_through = self.acked_through.min(seq - 1);
             return Flow::Continue;
         }
@@ -297,14 +299,14 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             Body::Page(message) => self.on_page(seq, message, delivery).await,
         };
         // Handled, or panicked: either way it is done with. A message that panics is
-        // acknowledged, so it is not replayed into the next handler forever.
+        // acknowledged (before the error that says so), so it is not replayed into the next
+        // handler forever.
         self.core.handled = seq;
         match outcome {
             Ok(()) => Flow::Continue,
             Err(panic) => {
                 counters.error(ErrorKind::handler_panic);
-                self.pipe.push(acked::ack(seq).into());
-                self.acked_through = seq;
+                self.idle();
                 self.send_error(&panicked(&panic), Some(seq));
                 Flow::End(End::Panicked)
             }
@@ -346,6 +348,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             self.send_error("this bridge takes no page messages (the server enables them with Bridge::page_messages)", Some(seq));
             return Ok(());
         };
+        let scope = delivery.clone();
         match route_page(&mut self.core.handler, message, delivery) {
             Err(refused) => {
                 counters.error(ErrorKind::page_message);
@@ -356,10 +359,10 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
                 let routed = DELIVERY
                     .scope(
                         Cell::new((seq, 0)),
-                        std::panic::AssertUnwindSafe(handling).catch_unwind(),
+                        scope.scope(std::panic::AssertUnwindSafe(handling).catch_unwind()),
                     )
                     .await;
-                counters.plain.page_messages_handled.inc();
+                counters.unlabelled.page_messages_handled.inc();
                 routed.map_err(|panic| panic_text(&*panic).to_owned())
             }
         }
@@ -367,6 +370,8 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
 }
 
 impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
+    const PAGE_RESENDS: bool = true;
+
     async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
         let frame = match PageFrame::parse(text.as_str()) {
             Ok(frame) => frame,
@@ -389,7 +394,11 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                 Flow::Continue
             }
             PageFrame::Dropped(dropped) => {
-                self.shared.counters.plain.page_drops.inc_by(dropped.count);
+                self.shared
+                    .counters
+                    .unlabelled
+                    .page_drops
+                    .inc_by(dropped.count);
                 tracing::warn!(
                     count = dropped.count,
                     total = dropped.total,
@@ -437,8 +446,10 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                 (close::PANICKED, "the handler panicked")
             }
             End::PageGone | End::TakenOver | End::Protocol | End::OutboxFull => {
-                drop(core);
+                // counted before the session is let go, so that a connection taking it up at
+                // once is seen by the expiry
                 shared.sessions.detached(&slot);
+                drop(core);
                 let code = match end {
                     End::TakenOver => close::TAKEN_OVER,
                     End::Protocol => close::PROTOCOL,

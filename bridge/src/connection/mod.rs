@@ -61,6 +61,11 @@ pub(crate) enum Flow {
 
 /// What a protocol does with its connection's frames; the core does everything else.
 pub(crate) trait Protocol: Send {
+    /// Whether the page sends again what a connection did not handle (the acknowledged protocol
+    /// does): then a drain ends the connection before the frame in hand, which the next process
+    /// handles; otherwise the frame in hand is handled first.
+    const PAGE_RESENDS: bool;
+
     /// Handles one text frame. What it queues on the connection's pipe meanwhile is written as
     /// it goes.
     fn on_text(&mut self, text: Utf8Bytes) -> impl Future<Output = Flow> + Send;
@@ -79,6 +84,14 @@ pub(crate) trait Protocol: Send {
     fn end(self, end: End) -> (u16, &'static str);
 }
 
+/// The frames taken from the pipe and not yet handed to the socket, and whether the socket holds
+/// frames it has not flushed.
+#[derive(Default)]
+pub(crate) struct Unwritten {
+    frames: VecDeque<Utf8Bytes>,
+    unflushed: bool,
+}
+
 /// Serves `protocol` on `socket` until the connection ends, then closes it.
 pub(crate) async fn serve<P: Protocol>(
     socket: &mut WebSocket,
@@ -87,7 +100,7 @@ pub(crate) async fn serve<P: Protocol>(
     taken_over: Option<CancellationToken>,
     (drain, config, counters): (&Drain, &Config, &Counters),
 ) {
-    let mut out = VecDeque::new();
+    let mut out = Unwritten::default();
     // Made once per connection, not once per wait: each is registered with its notifier once.
     let mut drained = pin!(drain.started());
     let mut taken_over = pin!(async move {
@@ -98,23 +111,31 @@ pub(crate) async fn serve<P: Protocol>(
     });
     let end = 'connection: loop {
         protocol.idle();
-        if write_queued(socket, pipe, &mut out).await.is_err() {
+        // The drain and a takeover come first, in every wait: a page that stops reading (its
+        // writes block) or a stream of frames to write cannot hold the connection.
+        let wrote = tokio::select! {
+            biased;
+            () = &mut drained => break End::Drained,
+            () = &mut taken_over => break End::TakenOver,
+            wrote = write_queued(socket, pipe, &mut out) => wrote,
+        };
+        if wrote.is_err() {
             break End::PageGone;
         }
         let waited = tokio::select! {
             biased;
-            frame = socket.recv() => Some(frame),
-            () = pipe.queued() => None,
             () = &mut drained => break End::Drained,
             () = &mut taken_over => break End::TakenOver,
+            frame = socket.recv() => Some(frame),
+            () = pipe.queued() => None,
         };
         let Some(mut frame) = waited else {
             continue;
         };
         let mut read_ahead = READ_AHEAD;
         loop {
-            if drain.is_draining() {
-                // the frame in hand was not handled: the page resends it to the next process
+            if P::PAGE_RESENDS && drain.is_draining() {
+                // the frame in hand is not handled: the page resends it to the next process
                 break 'connection End::Drained;
             }
             let flow = match frame {
@@ -143,6 +164,9 @@ pub(crate) async fn serve<P: Protocol>(
             if let Flow::End(end) = flow {
                 break 'connection end;
             }
+            if drain.is_draining() {
+                break 'connection End::Drained;
+            }
             // read on while the page has sent more, so that their replies and acknowledgement
             // go out together
             read_ahead -= 1;
@@ -156,18 +180,19 @@ pub(crate) async fn serve<P: Protocol>(
         }
     };
     if end == End::Drained {
-        counters.plain.drained_connections.inc();
+        counters.unlabelled.drained_connections.inc();
     }
     let (code, reason) = protocol.end(end);
     close_with(socket, pipe, &mut out, (code, reason), config).await;
 }
 
-/// Ends a connection: writes what is queued, then the close frame, within the configured time
-/// (a page that stops reading cannot hold the connection, or a drain, open).
+/// Ends a connection, within the configured time: writes what is queued and the close frame,
+/// then waits for the page's close (so that the kernel does not answer frames the page is still
+/// sending with a reset, which could discard the last frames before they are read).
 pub(crate) async fn close_with(
     socket: &mut WebSocket,
     pipe: &Pipe,
-    out: &mut VecDeque<Utf8Bytes>,
+    out: &mut Unwritten,
     (code, reason): (u16, &'static str),
     config: &Config,
 ) {
@@ -178,17 +203,25 @@ pub(crate) async fn close_with(
             code,
             reason: reason.into(),
         };
-        socket.send(Message::Close(Some(frame))).await
+        socket.send(Message::Close(Some(frame))).await?;
+        while let Some(Ok(frame)) = socket.recv().await {
+            if matches!(frame, Message::Close(_)) {
+                break;
+            }
+        }
+        Ok::<_, axum::Error>(())
     };
     let _ = tokio::time::timeout(config.close_within, closing).await;
 }
 
 /// Runs a handler's work, writing what it queues as it goes (a handler that sends, then awaits
-/// something slow, has its first frames on the way already).
+/// something slow, has its first frames on the way already). A write that cannot go on (the
+/// page stopped reading) does not hold the handler up: it is dropped when the handler is done,
+/// and its frames are written after.
 async fn while_writing(
     socket: &mut WebSocket,
     pipe: &Pipe,
-    out: &mut VecDeque<Utf8Bytes>,
+    out: &mut Unwritten,
     handling: impl Future<Output = Flow>,
 ) -> Flow {
     let mut handling = pin!(handling);
@@ -197,28 +230,40 @@ async fn while_writing(
         tokio::select! {
             biased;
             flow = &mut handling => return flow,
-            () = pipe.queued(), if writable => {
+            wrote = async {
+                pipe.queued().await;
+                write_queued(socket, pipe, out).await
+            }, if writable => {
                 // a broken socket: let the handler finish; the next read ends the connection
-                writable = write_queued(socket, pipe, out).await.is_ok();
+                writable = wrote.is_ok();
             }
         }
     }
 }
 
-/// Writes every queued frame, then flushes once; nothing to write, no flush.
+/// Writes every queued frame, then flushes once; nothing to write or flush, nothing done.
+///
+/// Cancel-safe, so that the drain or a takeover can interrupt a write to a page that stopped
+/// reading: a frame leaves `out` only in the step that hands it to the socket, and the socket
+/// keeps what it was handed until a later flush.
 async fn write_queued(
     socket: &mut WebSocket,
     pipe: &Pipe,
-    out: &mut VecDeque<Utf8Bytes>,
+    out: &mut Unwritten,
 ) -> Result<(), axum::Error> {
-    pipe.take(out);
-    if out.is_empty() {
-        return Ok(());
+    pipe.take(&mut out.frames);
+    while !out.frames.is_empty() {
+        std::future::poll_fn(|cx| socket.poll_ready_unpin(cx)).await?;
+        if let Some(text) = out.frames.pop_front() {
+            socket.start_send_unpin(Message::Text(text))?;
+            out.unflushed = true;
+        }
     }
-    while let Some(text) = out.pop_front() {
-        socket.feed(Message::Text(text)).await?;
+    if out.unflushed {
+        socket.flush().await?;
+        out.unflushed = false;
     }
-    socket.flush().await
+    Ok(())
 }
 
 /// The close code of a drained connection, on both protocols.

@@ -1,7 +1,6 @@
 //! The plain wire: one SDK message per text frame, `sendEvent` and `error` frames back, nothing
 //! numbered. A session is one connection.
 
-use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -10,7 +9,7 @@ use partner_events::Handler;
 use tracing::Instrument;
 
 use super::route::{log_unhandled, make_handler, panicked, route};
-use super::{close_with, serve, End, Flow, Protocol, DRAINED};
+use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
 use crate::outbox::{Pipe, PlainOutlet};
 use crate::principal::Authorized;
 use crate::session::Session;
@@ -41,7 +40,7 @@ pub(crate) async fn run<H>(
             close_with(
                 &mut socket,
                 &pipe,
-                &mut VecDeque::new(),
+                &mut Unwritten::default(),
                 (1000, ""),
                 &shared.config,
             )
@@ -85,6 +84,9 @@ fn error(message: &str) -> String {
 }
 
 impl<H: Handler + Send> Protocol for Plain<'_, H> {
+    // nothing is numbered: a frame not handled is lost, so a drain handles the one in hand
+    const PAGE_RESENDS: bool = false;
+
     async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
         let counters = &self.shared.counters;
         let decoded = self.shared.decoder.decode(text.as_str());

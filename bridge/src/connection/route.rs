@@ -23,7 +23,7 @@ pub(crate) fn make_handler<H: Handler>(shared: &Shared<H>, session: &Session) ->
         std::panic::catch_unwind(AssertUnwindSafe(|| (shared.make_handler)(session.clone())));
     match made {
         Ok(handler) => {
-            shared.counters.plain.sessions_started.inc();
+            shared.counters.unlabelled.sessions_started.inc();
             Ok(handler)
         }
         Err(panic) => {
@@ -52,7 +52,7 @@ pub(crate) async fn route<H: Handler>(
         .await
         .map_err(|panic| panic_text(&*panic).to_owned());
     counters.handler_took(event, started.elapsed());
-    counters.plain.messages_handled.inc();
+    counters.unlabelled.messages_handled.inc();
     routed
 }
 
