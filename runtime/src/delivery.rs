@@ -102,8 +102,8 @@ impl DeliveryId {
     /// Runs `future` with this id as [`DeliveryId::current`], for a host that numbers what it
     /// delivers: wrap the handler's `route` in it. The id is in place only while the future is
     /// polled, so futures of other deliveries polled on the same thread in between see theirs.
-    pub fn scope<F: Future>(self, future: F) -> Scoped<F> {
-        Scoped {
+    pub fn scope<F: Future>(self, future: F) -> DeliveryScope<F> {
+        DeliveryScope {
             delivery: Some(self),
             future,
         }
@@ -114,14 +114,14 @@ pin_project_lite::pin_project! {
     /// A future running with a [`DeliveryId`] in place: see [`DeliveryId::scope`].
     #[derive(Debug)]
     #[must_use = "futures do nothing unless polled"]
-    pub struct Scoped<F> {
+    pub struct DeliveryScope<F> {
         delivery: Option<DeliveryId>,
         #[pin]
         future: F,
     }
 }
 
-impl<F: Future> Future for Scoped<F> {
+impl<F: Future> Future for DeliveryScope<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {

@@ -59,6 +59,34 @@ pub struct EventContext {
     pub delivery: Option<DeliveryId>,
 }
 
+impl EventContext {
+    /// A context, as a host or a test builds one: the version and lifecycle of the event, no
+    /// envelope version, not past its sunset, no delivery. Its fields are public: set the others
+    /// after:
+    ///
+    /// ```
+    /// use partner_events::{DeliveryId, EventContext, LifecycleStatus, VersionMatch, VersionSource};
+    ///
+    /// let mut context =
+    ///     EventContext::new(VersionMatch::Exact, VersionSource::Payload, LifecycleStatus::Active);
+    /// context.delivery = Some(DeliveryId::new("b5f0c2d4e6a81f3c", 1));
+    /// ```
+    pub fn new(
+        version: VersionMatch,
+        version_source: VersionSource,
+        lifecycle: LifecycleStatus,
+    ) -> Self {
+        EventContext {
+            version,
+            version_source,
+            lifecycle,
+            past_sunset: false,
+            envelope_version: None,
+            delivery: None,
+        }
+    }
+}
+
 impl<R> DecodedEvent<R> {
     /// The event and its context, apart.
     pub fn into_parts(self) -> (R, EventContext) {
@@ -75,7 +103,9 @@ impl<R> DecodedEvent<R> {
         )
     }
 
-    /// The inverse of [`DecodedEvent::into_parts`].
+    /// The event and its context together again ([`DecodedEvent::into_parts`] apart). The
+    /// context's `delivery` is not kept: a decoded event has none of its own, it is the host's
+    /// [`DeliveryId::scope`].
     pub fn from_parts(event: R, context: EventContext) -> Self {
         DecodedEvent {
             event,

@@ -73,7 +73,7 @@ pub use decode::{
     decode, decode_as, decode_slice, DecodeError, DecodedEvent, Decoder, EnvelopeVersion, Message,
     NonEvent, Outcome, SunsetPolicy, VersionMatch, VersionSource, MAX_MESSAGE_BYTES,
 };
-pub use delivery::{DeliveryId, Scoped};
+pub use delivery::{DeliveryId, DeliveryScope};
 pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
 pub use get_events::{EventsReport, GetEventsResponse};
