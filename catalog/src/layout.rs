@@ -108,7 +108,12 @@ pub fn type_defs(catalog: &Catalog) -> Vec<TypeDef<'_>> {
     defs
 }
 
+/// What a generated type is defined from: `Some` exactly for the types [`Type::is_generated`]
+/// says are written out.
 fn def_kind(ty: &Type) -> Option<DefKind<'_>> {
+    if !ty.is_generated() {
+        return None;
+    }
     match ty {
         Type::Object(object) => Some(DefKind::Struct(object)),
         Type::Enum(values) => Some(DefKind::Enum(values)),
@@ -195,11 +200,10 @@ pub fn rust_type(name: &str, ty: &Type) -> RustType {
         Type::Boolean => RustType::Bool,
         Type::Json => RustType::Json,
         Type::Named(shape) => RustType::Local(shape.clone()),
-        Type::Object(_) | Type::Enum(_) | Type::Literal(_) | Type::Union(_) => {
-            RustType::Local(name.to_owned())
-        }
         Type::Array(item) => RustType::Vec(Box::new(rust_type(&format!("{name}Item"), item))),
         Type::Map(value) => RustType::Map(Box::new(rust_type(&format!("{name}Value"), value))),
+        // the rest are written out as types of their own, under `name` (`Type::is_generated`)
+        _ => RustType::Local(name.to_owned()),
     }
 }
 

@@ -202,7 +202,8 @@ pub enum Type {
 }
 
 impl Type {
-    /// Whether the type is written out as a Rust type of its own (struct or enum).
+    /// Whether the type is written out as a Rust type of its own (struct or enum): the one place
+    /// this is decided (the layout defines exactly these, and names the rest by their Rust type).
     pub fn is_generated(&self) -> bool {
         matches!(
             self,
