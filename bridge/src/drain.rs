@@ -6,12 +6,12 @@
 //! the bridge tracks its connections itself.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+
+use crate::signal::Signal;
 
 /// A bridge's drain switch: clone it before [`Bridge::into_router`](crate::Bridge::into_router)
 /// (with [`Bridge::drain`](crate::Bridge::drain)), and call [`Drain::start`] on SIGTERM.
@@ -34,9 +34,9 @@ use tokio_util::task::TaskTracker;
 #[derive(Debug, Clone, Default)]
 pub struct Drain {
     started: CancellationToken,
-    /// The same as `started`, read with one atomic load: every connection asks before each
-    /// frame, and the token's own check takes a lock.
-    draining: Arc<AtomicBool>,
+    /// The same as `started`, for the connections: read with one atomic load before each frame
+    /// and in each wait (the token's checks take a lock).
+    draining: Signal,
     connections: TaskTracker,
 }
 
@@ -61,14 +61,14 @@ impl Drain {
     /// Starts the drain: new handshakes get 503, and each connection finishes the message it is
     /// handling, acknowledges what it handled and closes with 1012.
     pub fn start(&self) {
-        self.draining.store(true, Ordering::Release);
+        self.draining.set();
         self.started.cancel();
         self.connections.close();
     }
 
     /// Whether the drain has started (readiness turns false then).
     pub fn is_draining(&self) -> bool {
-        self.draining.load(Ordering::Acquire)
+        self.draining.is_set()
     }
 
     /// Resolves when the drain starts: give it to axum's `with_graceful_shutdown`.
@@ -108,6 +108,11 @@ impl Drain {
                 }
             }
         })
+    }
+
+    /// Resolves when the drain starts, for a connection's waits.
+    pub(crate) fn signal(&self) -> &Signal {
+        &self.draining
     }
 
     pub(crate) fn track<F>(&self, connection: F) -> impl Future<Output = ()> + Send + 'static

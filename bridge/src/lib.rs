@@ -89,6 +89,7 @@ mod page;
 mod principal;
 mod registry;
 mod session;
+mod signal;
 mod stats;
 pub mod wire;
 

@@ -16,11 +16,13 @@
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Poll;
 
 use axum::extract::ws::Utf8Bytes;
+use futures_util::task::AtomicWaker;
 use partner_events::SendError;
-use tokio::sync::Notify;
 
 use crate::stats::Counters;
 
@@ -55,8 +57,11 @@ tokio::task_local! {
 /// One connection's frames for its socket, oldest first.
 pub(crate) struct Pipe {
     queue: Mutex<Queue>,
-    /// Woken when a frame is queued, so that an idle connection writes it.
-    queued: Notify,
+    /// Set when a frame is queued, and the connection's task woken, so that an idle connection
+    /// writes it: a flag and a waker, no lock (pushed from the connection's own task on almost
+    /// every message).
+    pending: AtomicBool,
+    waker: AtomicWaker,
 }
 
 #[derive(Default)]
@@ -71,7 +76,8 @@ impl Pipe {
     pub(crate) fn new() -> Arc<Pipe> {
         Arc::new(Pipe {
             queue: Mutex::new(Queue::default()),
-            queued: Notify::new(),
+            pending: AtomicBool::new(false),
+            waker: AtomicWaker::new(),
         })
     }
 
@@ -93,7 +99,7 @@ impl Pipe {
             queue.bytes += text.len();
             queue.frames.push_back(text);
         }
-        self.queued.notify_one();
+        self.wake();
     }
 
     /// Queues a frame unless `limit` bytes are queued already.
@@ -109,7 +115,7 @@ impl Pipe {
             queue.bytes += text.len();
             queue.frames.push_back(text);
         }
-        self.queued.notify_one();
+        self.wake();
         Ok(())
     }
 
@@ -129,9 +135,27 @@ impl Pipe {
         self.queue().closed = true;
     }
 
-    /// Resolves when a frame may have been queued since the last call.
+    fn wake(&self) {
+        self.pending.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// Resolves when a frame may have been queued since the last call. Poll it from the
+    /// connection's task only (one waker is kept).
     pub(crate) async fn queued(&self) {
-        self.queued.notified().await;
+        std::future::poll_fn(|cx| {
+            if self.pending.swap(false, Ordering::AcqRel) {
+                return Poll::Ready(());
+            }
+            self.waker.register(cx.waker());
+            // a push between the swap and the registration woke no one: look again
+            if self.pending.swap(false, Ordering::AcqRel) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
     }
 }
 

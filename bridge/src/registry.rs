@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::sync::OwnedMutexGuard;
-use tokio_util::sync::CancellationToken;
 
 use crate::outbox::Outbox;
 use crate::session::Session;
+use crate::signal::Signal;
 
 /// What a connection holds while it is attached: the handler and how far it has got.
 pub(crate) struct Core<H> {
@@ -32,7 +32,7 @@ pub(crate) struct Slot<H> {
     pub(crate) outbox: Arc<Outbox>,
     core: Arc<tokio::sync::Mutex<Core<H>>>,
     /// Cancels the connection attached now, for one that takes over.
-    attached: Mutex<Option<CancellationToken>>,
+    attached: Mutex<Option<Signal>>,
     /// Counts attachments, so that an expiry scheduled at a detach knows whether the session was
     /// taken up again since.
     attachments: AtomicU64,
@@ -57,7 +57,7 @@ pub(crate) struct Attached<H> {
     pub(crate) core: OwnedMutexGuard<Core<H>>,
     pub(crate) resumed: bool,
     /// Cancelled when a newer connection takes the session over.
-    pub(crate) taken_over: CancellationToken,
+    pub(crate) taken_over: Signal,
 }
 
 impl<H: Send + 'static> Registry<H> {
@@ -99,7 +99,7 @@ impl<H: Send + 'static> Registry<H> {
                     // a connection the page has given up on, which the server has not noticed
                     // yet: it lets go after the message it is handling
                     if let Some(previous) = slot.lock_attached().take() {
-                        previous.cancel();
+                        previous.set();
                     }
                     match tokio::time::timeout(takeover_within, Arc::clone(&slot.core).lock_owned())
                         .await
@@ -113,7 +113,7 @@ impl<H: Send + 'static> Registry<H> {
             // or its resume window passed): then it is not resumed, whose handler may be broken
             // and whose outbox is closed, but started afresh below.
             if self.is_current(&slot) {
-                let taken_over = CancellationToken::new();
+                let taken_over = Signal::default();
                 *slot.lock_attached() = Some(taken_over.clone());
                 slot.attachments.fetch_add(1, Ordering::Relaxed);
                 return Ok(Ok(Attached {
@@ -134,7 +134,7 @@ impl<H: Send + 'static> Registry<H> {
         let guard = Arc::clone(&core)
             .try_lock_owned()
             .map_err(|_| "a new session's lock is free".to_owned())?;
-        let taken_over = CancellationToken::new();
+        let taken_over = Signal::default();
         let slot = Arc::new(Slot {
             page_session: Arc::clone(&id),
             key: new_key(),
@@ -192,7 +192,7 @@ impl<H: Send + 'static> Registry<H> {
 }
 
 impl<H> Slot<H> {
-    fn lock_attached(&self) -> MutexGuard<'_, Option<CancellationToken>> {
+    fn lock_attached(&self) -> MutexGuard<'_, Option<Signal>> {
         self.attached
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

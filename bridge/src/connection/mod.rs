@@ -23,11 +23,11 @@ use std::pin::pin;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::{FutureExt, SinkExt};
-use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::drain::Drain;
 use crate::outbox::Pipe;
+use crate::signal::Signal;
 use crate::stats::{Counters, ErrorKind};
 use crate::wire::close;
 
@@ -97,15 +97,16 @@ pub(crate) async fn serve<P: Protocol>(
     socket: &mut WebSocket,
     pipe: &Pipe,
     mut protocol: P,
-    taken_over: Option<CancellationToken>,
+    taken_over: Option<Signal>,
     (drain, config, counters): (&Drain, &Config, &Counters),
 ) {
     let mut out = Unwritten::default();
-    // Made once per connection, not once per wait: each is registered with its notifier once.
-    let mut drained = pin!(drain.started());
+    // Made once per connection, not once per wait: each registers with its notifier once, then
+    // every wait reads an atomic flag.
+    let mut drained = pin!(drain.signal().wait());
     let mut taken_over = pin!(async move {
         match taken_over {
-            Some(token) => token.cancelled_owned().await,
+            Some(signal) => signal.wait().await,
             None => std::future::pending().await,
         }
     });

@@ -1,0 +1,94 @@
+//! A one-shot signal for the connections' waits (the drain starting, a takeover): set once,
+//! checked with one atomic load, and awaited by registering with its notifier once per
+//! connection, so that a connection's every wait costs no lock.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::sync::futures::OwnedNotified;
+use tokio::sync::Notify;
+
+/// Set once; a clone is the same signal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Signal(Arc<Inner>);
+
+#[derive(Debug, Default)]
+struct Inner {
+    set: AtomicBool,
+    notify: Arc<Notify>,
+}
+
+impl Signal {
+    pub(crate) fn set(&self) {
+        self.0.set.store(true, Ordering::Release);
+        self.0.notify.notify_waiters();
+    }
+
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.set.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the signal is set. Poll it from one task: it registers that task's waker
+    /// once, on its first poll, and after that only reads the flag.
+    pub(crate) fn wait(&self) -> Wait {
+        Wait {
+            signal: self.clone(),
+            notified: None,
+        }
+    }
+}
+
+/// [`Signal::wait`]'s future.
+pub(crate) struct Wait {
+    signal: Signal,
+    notified: Option<Pin<Box<OwnedNotified>>>,
+}
+
+impl Future for Wait {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.signal.is_set() {
+            return Poll::Ready(());
+        }
+        if self.notified.is_none() {
+            // enabled before the flag is read again, so a `set` in between is not missed
+            let mut notified = Box::pin(Arc::clone(&self.signal.0.notify).notified_owned());
+            notified.as_mut().enable();
+            if self.signal.is_set() || notified.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(());
+            }
+            self.notified = Some(notified);
+        }
+        // registered with this task's waker: `set` wakes the task, and the flag says so
+        Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_wait_resolves_when_the_signal_is_set_before_or_after_it_began() {
+        let early = Signal::default();
+        early.set();
+        early.wait().await;
+
+        let late = Signal::default();
+        let mut waiting = tokio::spawn({
+            let late = late.clone();
+            async move { late.wait().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(
+            futures_util::poll!(&mut waiting).is_pending(),
+            "not set yet"
+        );
+        late.set();
+        waiting.await.unwrap();
+    }
+}
