@@ -35,6 +35,9 @@ use crate::wire::close;
 /// they produced (replies, one cumulative acknowledgement).
 const READ_AHEAD: usize = 64;
 
+/// How long a closing connection waits for the page's own close frame.
+const CLOSE_ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Why a connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum End {
@@ -205,11 +208,15 @@ pub(crate) async fn close_with(
             reason: reason.into(),
         };
         socket.send(Message::Close(Some(frame))).await?;
-        while let Some(Ok(frame)) = socket.recv().await {
-            if matches!(frame, Message::Close(_)) {
-                break;
+        // a page answers within a round trip; a client that never does costs a second at most
+        let _ = tokio::time::timeout(CLOSE_ANSWER_WITHIN, async {
+            while let Some(Ok(frame)) = socket.recv().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
+                }
             }
-        }
+        })
+        .await;
         Ok::<_, axum::Error>(())
     };
     let _ = tokio::time::timeout(config.close_within, closing).await;
