@@ -76,10 +76,17 @@ async function answered(page) {
   });
 }
 
+// Nothing the page sent is unacknowledged: the server will handle nothing again, and the page
+// applies each of the server's frames once, so no repeat can arrive after this.
+async function allAcknowledged(page) {
+  const partner = page.frames().find((frame) => frame.url().includes("/partner/"));
+  await partner.waitForFunction(() => window.partnerBridge.queued === 0, undefined, { timeout: 30_000, polling: 50 });
+}
+
 async function exactlyOnce(page, prefix, count) {
   await until(page, `${count} chats answered`, (s, n) =>
     s.requests.filter((r) => r.message?.action === "sendEvent").length >= n, count, 120_000);
-  await sleep(1000); // a repeat would arrive now
+  await allAcknowledged(page);
   const counts = await answered(page);
   const missing = [];
   const repeated = [];
@@ -174,7 +181,7 @@ test("a reload of the page keeps its session: its numbers go on, and nothing is 
     assert.ok(notes.at(-1).includes("(session resumed)") || notes.some((n) => n.includes("(session resumed)")), notes.join("\n"));
     await postChats(page, "after", 50, 2);
     await until(page, "100 answers", (s) => s.requests.filter((r) => r.message?.action === "sendEvent").length >= 100, undefined, 30_000);
-    await sleep(500);
+    await allAcknowledged(page);
     const counts = await answered(page);
     for (const prefix of ["before", "after"]) {
       for (let i = 0; i < 50; i++) assert.equal(counts[`${prefix}-${i}`], 1, `${prefix}-${i}`);
@@ -203,7 +210,7 @@ test("the page's own messages go both ways, in order, once, across a kill", asyn
     await sleep(300);
     server = await startBridge(port);
     await partner.waitForFunction(() => window.partnerPage.answers.length >= 100, null, { timeout: 30_000 });
-    await sleep(500);
+    await allAcknowledged(page);
     const answers = await partner.evaluate(() => window.partnerPage.answers);
     assert.deepEqual(answers.map((a) => a.interactionId), Array.from({ length: 100 }, (_, i) => `p-${i}`));
     assert.ok(answers.every((a) => a.text === `opened the record of ${a.interactionId}`));
