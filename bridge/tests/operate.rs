@@ -63,14 +63,19 @@ async fn serve(bridge: EchoBridge, drain: Drain) -> (SocketAddr, BridgeMetrics) 
     (address, metrics)
 }
 
-async fn connect(address: SocketAddr) -> Result<Client, WsError> {
+/// A handshake request from a page of the bridge's own origin.
+fn request(address: SocketAddr) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let mut request = format!("ws://{address}/events")
         .into_client_request()
         .unwrap();
     request
         .headers_mut()
         .insert("origin", format!("http://{address}").parse().unwrap());
-    tokio_tungstenite::connect_async(request)
+    request
+}
+
+async fn connect(address: SocketAddr) -> Result<Client, WsError> {
+    tokio_tungstenite::connect_async(request(address))
         .await
         .map(|(client, _)| client)
 }
@@ -83,13 +88,7 @@ async fn connect_from(from: &str, address: SocketAddr) -> Result<Client, WsError
         .bind(format!("{from}:0").parse().unwrap())
         .unwrap_or_else(|error| panic!("binding {from} (loopback): {error}"));
     let stream = socket.connect(address).await.unwrap();
-    let mut request = format!("ws://{address}/events")
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("origin", format!("http://{address}").parse().unwrap());
-    tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+    tokio_tungstenite::client_async(request(address), MaybeTlsStream::Plain(stream))
         .await
         .map(|(client, _)| client)
 }
