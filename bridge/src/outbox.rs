@@ -250,7 +250,7 @@ impl Outbox {
             return Err(SendError::Closed);
         }
         if state.unacked.len() >= self.limits.unacked_frames
-            || state.unacked_bytes + body_len > self.limits.unacked_bytes
+            || state.unacked_bytes + numbered_len(kind, body_len) > self.limits.unacked_bytes
         {
             return Err(SendError::Full);
         }
@@ -355,8 +355,14 @@ impl Outlet for Outbox {
 
 /// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, named after the delivery being handled on
 /// this task (`d<page seq>.<k>`), else after its own number (`s<N>`).
+/// At most the length of a numbered frame of `kind` around a body of `body_len` bytes (the
+/// number and the id take at most 48): what the bound on unacknowledged bytes counts.
+fn numbered_len(kind: &str, body_len: usize) -> usize {
+    body_len + kind.len() + 64
+}
+
 fn numbered(seq: u64, kind: &str, body_len: usize, write_body: impl FnOnce(&mut String)) -> String {
-    let mut text = String::with_capacity(body_len + kind.len() + 64);
+    let mut text = String::with_capacity(numbered_len(kind, body_len));
     let _ = write!(text, r#"{{"seq":{seq},"id":""#);
     let named = DELIVERY.try_with(|delivery| {
         let (page_seq, k) = delivery.get();
