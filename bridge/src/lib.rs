@@ -81,6 +81,7 @@
 #![deny(missing_docs)]
 
 mod admission;
+pub mod backbone;
 mod config;
 mod connection;
 mod drain;
@@ -105,6 +106,7 @@ use axum::routing::get;
 use axum::Router;
 use partner_events::{Decoder, Handler};
 
+pub use backbone::Backbone;
 pub use config::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RESUME_WINDOW};
 pub use drain::{Drain, DrainReport};
 pub use page::PageHandler;
@@ -347,6 +349,39 @@ where
     pub fn drain(mut self, drain: Drain) -> Self {
         self.shared.drain = drain;
         self
+    }
+
+    /// Connect the bridge to other processes through `backbone`: messages addressed to an agent
+    /// reach its pages here, and the pages' events are stored before they are acknowledged (see
+    /// [`backbone`]). Sessions need an agent for the first: set [`Bridge::authorize`].
+    pub fn backbone<B: Backbone>(self, backbone: Arc<B>) -> Self {
+        // set once: a second call keeps the first, which metrics and readiness already report
+        let _ = self.shared.counters.backbone.set(backbone);
+        self
+    }
+
+    /// A `GET` route that says whether the bridge can store events now: 200 `ingest ready`, or
+    /// 503 `ingest unavailable` while the backbone cannot store (sessions go on meanwhile; their
+    /// events wait, unacknowledged, on their pages). Without a backbone, always 200. Point an
+    /// alert at it, not the load balancer: every process shares the backbone, so a balancer
+    /// following it would refuse every page at once.
+    pub fn ingest_readiness<S: Clone + Send + Sync + 'static>(
+        &self,
+    ) -> axum::routing::MethodRouter<S> {
+        let counters = Arc::clone(&self.shared.counters);
+        get(move || {
+            let ready = counters
+                .backbone
+                .get()
+                .is_none_or(|backbone| backbone.ready());
+            async move {
+                if ready {
+                    (StatusCode::OK, "ingest ready")
+                } else {
+                    (StatusCode::SERVICE_UNAVAILABLE, "ingest unavailable")
+                }
+            }
+        })
     }
 
     /// The bridge's counters, live, read in Rust.

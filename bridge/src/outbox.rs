@@ -233,8 +233,8 @@ impl Outbox {
     }
 
     /// Numbers `body` as a frame of `kind` and keeps it until the page acknowledges it.
-    fn post_numbered(&self, kind: &str, body: &str) -> Result<(), SendError> {
-        self.post_numbered_with(kind, body.len(), |text| text.push_str(body))
+    fn post_numbered(&self, kind: &str, name: Name, body: &str) -> Result<(), SendError> {
+        self.post_numbered_with(kind, name, body.len(), |text| text.push_str(body))
     }
 
     /// The same, with the body written straight into the frame by `write_body` (`body_len`
@@ -242,6 +242,7 @@ impl Outbox {
     fn post_numbered_with(
         &self,
         kind: &str,
+        name: Name,
         body_len: usize,
         write_body: impl FnOnce(&mut String),
     ) -> Result<(), SendError> {
@@ -255,7 +256,7 @@ impl Outbox {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        let text: Utf8Bytes = numbered(seq, kind, body_len, write_body).into();
+        let text: Utf8Bytes = numbered(seq, name, kind, body_len, write_body).into();
         state.last_seq = seq;
         state.unacked_bytes += text.len();
         state.unacked.push_back((seq, text.clone()));
@@ -263,6 +264,47 @@ impl Outbox {
             pipe.push(text);
         }
         Ok(())
+    }
+
+    /// A message addressed to the session's agent, at its backbone `position`: the partner's own
+    /// JSON for the page.
+    pub(crate) fn post_addressed_page(
+        &self,
+        position: u64,
+        body: Json<'_>,
+    ) -> Result<(), SendError> {
+        self.post_numbered("page", Name::Addressed(position), body.0)
+    }
+
+    /// A send event addressed to the session's agent, at its backbone `position`.
+    pub(crate) fn post_addressed_event(
+        &self,
+        position: u64,
+        name: &'static str,
+        data: Json<'_>,
+    ) -> Result<(), SendError> {
+        self.post_event_named(Name::Addressed(position), name, data)
+    }
+
+    fn post_event_named(
+        &self,
+        frame_name: Name,
+        name: &'static str,
+        data: Json<'_>,
+    ) -> Result<(), SendError> {
+        let body_len = crate::wire::send_event_body_len(name, data.0);
+        let posted = self.post_numbered_with("sendEvent", frame_name, body_len, |text| {
+            crate::wire::send_event_body(text, name, data.0);
+        });
+        if posted.is_ok() {
+            self.counters.reply(name);
+        }
+        posted
+    }
+
+    /// Whether the session is gone.
+    pub(crate) fn is_gone(&self) -> bool {
+        self.state().gone
     }
 
     /// Whether the session may send another frame: its unacknowledged frames are below the
@@ -338,39 +380,54 @@ impl Outbox {
 
 impl Outlet for Outbox {
     fn post_event(&self, name: &'static str, data: Json<'_>) -> Result<(), SendError> {
-        let body_len = crate::wire::send_event_body_len(name, data.0);
-        let posted = self.post_numbered_with("sendEvent", body_len, |text| {
-            crate::wire::send_event_body(text, name, data.0);
-        });
-        if posted.is_ok() {
-            self.counters.reply(name);
-        }
-        posted
+        self.post_event_named(Name::Handling, name, data)
     }
 
     fn post_page(&self, body: Json<'_>) -> Result<(), SendError> {
-        self.post_numbered("page", body.0)
+        self.post_numbered("page", Name::Handling, body.0)
     }
 }
 
-/// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, named after the delivery being handled on
-/// this task (`d<page seq>.<k>`), else after its own number (`s<N>`).
+/// What a numbered frame's id names.
+#[derive(Clone, Copy)]
+enum Name {
+    /// The delivery being handled on this task (`d<page seq>.<k>`), else the frame's own number
+    /// (`s<N>`).
+    Handling,
+    /// A message addressed to the agent, at its backbone position (`a<position>`).
+    Addressed(u64),
+}
+
 /// At most the length of a numbered frame of `kind` around a body of `body_len` bytes (the
 /// number and the id take at most 48): what the bound on unacknowledged bytes counts.
 fn numbered_len(kind: &str, body_len: usize) -> usize {
     body_len + kind.len() + 64
 }
 
-fn numbered(seq: u64, kind: &str, body_len: usize, write_body: impl FnOnce(&mut String)) -> String {
+/// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, its id as `name` says.
+fn numbered(
+    seq: u64,
+    name: Name,
+    kind: &str,
+    body_len: usize,
+    write_body: impl FnOnce(&mut String),
+) -> String {
     let mut text = String::with_capacity(numbered_len(kind, body_len));
     let _ = write!(text, r#"{{"seq":{seq},"id":""#);
-    let named = DELIVERY.try_with(|delivery| {
-        let (page_seq, k) = delivery.get();
-        delivery.set((page_seq, k + 1));
-        let _ = write!(text, "d{page_seq}.{k}");
-    });
-    if named.is_err() {
-        let _ = write!(text, "s{seq}");
+    match name {
+        Name::Addressed(position) => {
+            let _ = write!(text, "a{position}");
+        }
+        Name::Handling => {
+            let named = DELIVERY.try_with(|delivery| {
+                let (page_seq, k) = delivery.get();
+                delivery.set((page_seq, k + 1));
+                let _ = write!(text, "d{page_seq}.{k}");
+            });
+            if named.is_err() {
+                let _ = write!(text, "s{seq}");
+            }
+        }
     }
     // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
     let _ = write!(text, r#"","{kind}":"#);

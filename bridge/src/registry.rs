@@ -21,6 +21,20 @@ pub(crate) struct Core<H> {
     pub(crate) handler: H,
     /// Every page number up to this one has been handled.
     pub(crate) handled: u64,
+    /// Handled events whose store (see [`crate::backbone`]) has not finished, oldest first: the
+    /// page's numbers from the first of them on are not acknowledged yet. Kept with the session,
+    /// so that a page that resumes here finds them still going.
+    pub(crate) storing: std::collections::VecDeque<(u64, crate::backbone::Storing)>,
+}
+
+impl<H> Core<H> {
+    /// Every page number up to this one is handled, and stored when events are: what the page
+    /// may forget.
+    pub(crate) fn acknowledgeable(&self) -> u64 {
+        self.storing
+            .front()
+            .map_or(self.handled, |(seq, _)| seq - 1)
+    }
 }
 
 /// One session of the acknowledged protocol.
@@ -130,6 +144,7 @@ impl<H: Send + 'static> Registry<H> {
         let core = Arc::new(tokio::sync::Mutex::new(Core {
             handler,
             handled: 0,
+            storing: std::collections::VecDeque::new(),
         }));
         let guard = Arc::clone(&core)
             .try_lock_owned()

@@ -153,9 +153,11 @@ impl Read for Gauge {
 }
 
 /// The counters, shared by every connection of a bridge.
-#[derive(Debug)]
 pub(crate) struct Counters {
     registry: Registry,
+    /// The bridge's backbone, once installed: its metrics render with the bridge's, and its state
+    /// is the ingest readiness (kept here, so that routes taken before it was set see it).
+    pub(crate) backbone: std::sync::OnceLock<Arc<dyn crate::Backbone>>,
     pub(crate) unlabelled: Unlabelled,
     messages: Family<EventOutcome, Counter>,
     by_status: Family<EventStatus, Counter>,
@@ -165,10 +167,20 @@ pub(crate) struct Counters {
     refused: Family<ReasonLabel, Counter>,
 }
 
+impl std::fmt::Debug for Counters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Counters")
+            .field("unlabelled", &self.unlabelled)
+            .field("backbone", &self.backbone.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for Counters {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("partner_events");
         let counters = Counters {
+            backbone: std::sync::OnceLock::new(),
             unlabelled: Unlabelled::default(),
             messages: Family::default(),
             by_status: Family::default(),
@@ -304,9 +316,14 @@ impl BridgeMetrics {
 
     /// Every metric now, in the OpenMetrics text format, which Prometheus scrapes.
     pub fn render(&self) -> String {
+        use prometheus_client::encoding::text::{encode_eof, encode_registry};
         let mut text = String::new();
         // writing to a String cannot fail
-        let _ = prometheus_client::encoding::text::encode(&mut text, &self.counters.registry);
+        let _ = encode_registry(&mut text, &self.counters.registry);
+        if let Some(backbone) = self.counters.backbone.get() {
+            backbone.render_metrics(&mut text);
+        }
+        let _ = encode_eof(&mut text);
         text
     }
 }

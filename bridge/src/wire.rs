@@ -25,7 +25,7 @@
 //!
 //! | frame | meaning |
 //! |---|---|
-//! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged, or no longer holds (after a reload of the page, what it held died with it; the server skips those numbers). It holds nothing at or below it. `R`: the highest server number the page has applied on this session (0 if none) |
+//! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged, or no longer holds (after a reload of the page, what it held died with it; the server skips those numbers). It holds nothing at or below it. `R`: the highest server number the page has applied on this session (0 if none). `addressed` (optional): the position of the last addressed message the page applied, kept across reloads (see *Addressed messages*) |
 //! | `{"seq":N,"event":M}` | SDK message `M`, exactly as `onMessage` received it, numbered `N` |
 //! | `{"seq":N,"page":J}` | the page's own JSON `J` (an agent's click), numbered `N` in the same sequence |
 //! | `{"ack":R}` | the page has applied every server frame up to `R`; the server forgets them |
@@ -35,9 +35,9 @@
 //!
 //! | frame | meaning |
 //! |---|---|
-//! | `{"welcome":{"session":S,"key":K,"resumed":B,"acked":A}}` | answer to `hello`. `B`: the same process still had the session (the same handler value) and resends what the page had not applied; otherwise it starts a fresh handler. `A`: every page number up to `A` is handled: the page forgets them and resends the rest, in order |
+//! | `{"welcome":{"session":S,"key":K,"resumed":B,"acked":A}}` | answer to `hello`. `B`: the same process still had the session (the same handler value) and resends what the page had not applied; otherwise it starts a fresh handler. `A`: every page number up to `A` is handled (and stored, when the bridge stores events): the page forgets them and resends the rest, in order. `addressed` (when the bridge has a backbone and the session an agent): the position the page is caught up through; a page with none keeps it as its own |
 //! | `{"ack":A}` | every page number up to `A` has been handled (the handler returned). Cumulative, sent when the server has nothing more to read, or every 64 messages |
-//! | `{"seq":N,"id":I,"sendEvent":{"name":…,"data":…}}` | call `sendEvent`, numbered `N`. `I` names it across server processes: `d<page seq>.<k>` for the `k`th frame the handler sent while handling page message `<page seq>`, else `s<N>` |
+//! | `{"seq":N,"id":I,"sendEvent":{"name":…,"data":…}}` | call `sendEvent`, numbered `N`. `I` names it across server processes: `d<page seq>.<k>` for the `k`th frame the handler sent while handling page message `<page seq>`, `a<position>` for a message addressed to the agent (see *Addressed messages*), else `s<N>` |
 //! | `{"seq":N,"id":I,"page":J}` | the server's own JSON `J` for the page, numbered and named like `sendEvent` |
 //! | `{"error":{"message":…,"seq":N}}` | a problem; `seq` names the page message it concerns, when there is one. Not numbered |
 //!
@@ -46,6 +46,15 @@
 //! applied that id: a handler rerun after a crash sends the same frames for the same delivery,
 //! with the same ids. A `d` id can only recur while its page message is unacknowledged, so the
 //! page forgets those ids once the message is acknowledged.
+//!
+//! **Addressed messages.** A bridge with a backbone (see [`crate::backbone`]) delivers what other
+//! systems address to an agent to each of the agent's pages, as numbered frames with an id
+//! `a<position>`: the message's position in the backbone, increasing in the order the messages
+//! were addressed. The page applies one only if its position is above the last it applied, which
+//! it keeps across reloads (`sessionStorage`) and sends in its hello as `addressed`, so a message
+//! is applied once per page whichever process delivers it, and a page that reconnects to another
+//! process is caught up from there. The positions of one agent's messages are not consecutive
+//! (other agents' messages are numbered between them).
 //!
 //! **Close codes** are in [`close`]: 1012 (service restart) when the server drains, 1011 when the
 //! handler panicked, 4000 when a newer connection took the session over, 4008 when the server's
@@ -243,6 +252,8 @@ pub(crate) struct Hello {
     pub(crate) acked: u64,
     #[serde(default)]
     pub(crate) received: u64,
+    /// The last position of an addressed message the page applied, when it has one.
+    pub(crate) addressed: Option<u64>,
 }
 
 /// The page's report of what its full buffer could not keep.
@@ -298,13 +309,21 @@ pub(crate) mod acked {
 
     use serde::Serialize;
 
-    pub(crate) fn welcome(session: &str, key: &str, resumed: bool, acked: u64) -> String {
+    pub(crate) fn welcome(
+        session: &str,
+        key: &str,
+        resumed: bool,
+        acked: u64,
+        addressed: Option<u64>,
+    ) -> String {
         #[derive(Serialize)]
         struct Welcome<'a> {
             session: &'a str,
             key: &'a str,
             resumed: bool,
             acked: u64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            addressed: Option<u64>,
         }
         #[derive(Serialize)]
         struct Frame<'a> {
@@ -316,6 +335,7 @@ pub(crate) mod acked {
                 key,
                 resumed,
                 acked,
+                addressed,
             },
         })
     }

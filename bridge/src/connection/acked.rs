@@ -15,6 +15,7 @@ use tracing::Instrument;
 
 use super::route::{log_unhandled, make_handler, panic_text, panicked, route};
 use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
+use crate::backbone::{AgentPage, PageEvent};
 use crate::outbox::{Outbox, Pipe, DELIVERY};
 use crate::principal::Authorized;
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
@@ -27,6 +28,9 @@ use crate::Shared;
 const MAX_NUMBER: u64 = (1 << 53) - 1;
 /// Room the outbox must have before a message is handled: a few replies' worth.
 const OUTBOX_HEADROOM: usize = 16 * 1024;
+/// Events a session may have handled and not yet stored before it stops reading the page (the
+/// backbone is slow or away): the page holds the rest, as it does for a server that is away.
+const MAX_STORING: usize = 1024;
 
 pub(crate) async fn run<H>(
     mut socket: Box<WebSocket>,
@@ -135,7 +139,12 @@ async fn hello<H: Handler>(
     };
     check_page_session(&hello.session).map_err(|message| (message, close::PROTOCOL))?;
     // numbers a page counts in JavaScript; and no arithmetic on them can overflow
-    if hello.acked > MAX_NUMBER || hello.received > MAX_NUMBER {
+    if hello.acked > MAX_NUMBER
+        || hello.received > MAX_NUMBER
+        || hello
+            .addressed
+            .is_some_and(|position| position > MAX_NUMBER)
+    {
         return Err((
             format!("the hello's numbers must be at most {MAX_NUMBER} (2^53 - 1)"),
             close::PROTOCOL,
@@ -224,7 +233,25 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             core.handled = hello.acked;
             0
         };
-        let welcome = acked::welcome(&slot.page_session, &slot.key, resumed, core.handled);
+        // the agent's addressed messages start flowing to the outbox now; the welcome, queued
+        // first when the outbox attaches below, says from where
+        let addressed = match (counters.backbone.get(), slot.session.agent()) {
+            (Some(backbone), Some(agent)) => backbone.page_attached(AgentPage::new(
+                agent.into(),
+                Arc::clone(&slot.page_session),
+                hello.addressed,
+                resumed,
+                &slot.outbox,
+            )),
+            _ => None,
+        };
+        let welcome = acked::welcome(
+            &slot.page_session,
+            &slot.key,
+            resumed,
+            core.acknowledgeable(),
+            addressed,
+        );
         match slot.outbox.attach(pipe, welcome, received) {
             Ok(resent) => {
                 counters.unlabelled.resends.inc_by(resent as u64);
@@ -237,7 +264,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             }
         }
         tracing::info!(resumed, handled = core.handled, "session attached");
-        let acked_through = core.handled;
+        let acked_through = core.acknowledgeable();
         Ok(Acked {
             shared,
             pipe,
@@ -249,6 +276,24 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
 
     fn outbox(&self) -> &Outbox {
         &self.slot.outbox
+    }
+
+    /// Waits for the oldest store in progress to finish (forever, when there is none).
+    async fn stored_one(&mut self) {
+        match self.core.storing.front_mut() {
+            Some((_, storing)) => {
+                storing.as_mut().await;
+                self.core.storing.pop_front();
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Waits for every store in progress to finish.
+    async fn stored_all(&mut self) {
+        while !self.core.storing.is_empty() {
+            self.stored_one().await;
+        }
     }
 
     fn send_error(&self, message: &str, seq: Option<u64>) {
@@ -306,6 +351,9 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             Ok(()) => Flow::Continue,
             Err(panic) => {
                 counters.error(ErrorKind::handler_panic);
+                // its store too, or the page would resend it into the next handler
+                let within = self.shared.config.close_within;
+                let _ = tokio::time::timeout(within, self.stored_all()).await;
                 self.idle();
                 self.send_error(&panicked(&panic), Some(seq));
                 Flow::End(End::Panicked)
@@ -313,7 +361,8 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         }
     }
 
-    /// An SDK message, through the handler; `Err` with the panic's text if it panicked.
+    /// An SDK message, through the handler; `Err` with the panic's text if it panicked. An event
+    /// is stored meanwhile, when the bridge has a backbone that stores.
     async fn on_event(
         &mut self,
         seq: u64,
@@ -324,6 +373,21 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         let decoded = shared.decoder.decode(message.get());
         if let Err(decode_error) = &decoded {
             self.send_error(&decode_error.to_string(), Some(seq));
+        }
+        if let (Some(backbone), Some(name)) = (
+            shared.counters.backbone.get(),
+            decoded.as_ref().ok().and_then(event_name),
+        ) {
+            let event = PageEvent {
+                agent: self.slot.session.agent(),
+                delivery: &delivery,
+                name,
+                message,
+            };
+            // started before the handler runs, so that the two overlap
+            if let Some(storing) = backbone.store(event) {
+                self.core.storing.push_back((seq, storing));
+            }
         }
         let session = self.slot.session.id();
         // every message has its delivery id, whatever becomes of it (a method, `fallback`)
@@ -425,11 +489,27 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
     }
 
     fn idle(&mut self) {
-        // one cumulative acknowledgement for everything handled since the last wait
-        if self.core.handled > self.acked_through {
-            self.pipe.push(acked::ack(self.core.handled).into());
-            self.acked_through = self.core.handled;
+        // stores that have finished since (most finish while their handler runs)
+        while let Some((_, storing)) = self.core.storing.front_mut() {
+            if storing.as_mut().now_or_never().is_none() {
+                break;
+            }
+            self.core.storing.pop_front();
         }
+        // one cumulative acknowledgement for everything handled (and stored) since the last wait
+        let through = self.core.acknowledgeable();
+        if through > self.acked_through {
+            self.pipe.push(acked::ack(through).into());
+            self.acked_through = through;
+        }
+    }
+
+    async fn background(&mut self) {
+        self.stored_one().await;
+    }
+
+    fn reading(&self) -> bool {
+        self.core.storing.len() < MAX_STORING
     }
 
     fn end(mut self, end: End) -> (u16, &'static str) {
@@ -459,5 +539,16 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                 (code, "")
             }
         }
+    }
+}
+
+/// The name of an event a page delivered, for its store: an event of the catalog or not, at a
+/// version it knows or not. Other messages (responses, errors, invalid ones) are not events.
+fn event_name<R: partner_events::AnyEvent>(message: &partner_events::Message<R>) -> Option<&str> {
+    match message {
+        partner_events::Message::Event(event) => Some(event.event.event_name()),
+        partner_events::Message::UnknownEvent { name, .. }
+        | partner_events::Message::UnknownVersion { name, .. } => Some(name),
+        _ => None,
     }
 }

@@ -82,6 +82,19 @@ pub(crate) trait Protocol: Send {
     /// The connection has handled what was ready and is about to wait for the page.
     fn idle(&mut self) {}
 
+    /// Work of the protocol's own that the connection waits on beside the page (the acknowledged
+    /// protocol's stores): resolves when a piece of it is done, and the connection goes round
+    /// again (through [`Protocol::idle`]).
+    fn background(&mut self) -> impl Future<Output = ()> + Send {
+        std::future::pending()
+    }
+
+    /// Whether the connection reads the page's next frame now; `false` holds the page back (TCP
+    /// does) until [`Protocol::background`] makes room.
+    fn reading(&self) -> bool {
+        true
+    }
+
     /// The connection ends for `end`: let go of the session, queue the last frames; the close
     /// code and reason.
     fn end(self, end: End) -> (u16, &'static str);
@@ -126,12 +139,14 @@ pub(crate) async fn serve<P: Protocol>(
         if wrote.is_err() {
             break End::PageGone;
         }
+        let reading = protocol.reading();
         let waited = tokio::select! {
             biased;
             () = &mut drained => break End::Drained,
             () = &mut taken_over => break End::TakenOver,
-            frame = socket.recv() => Some(frame),
+            frame = socket.recv(), if reading => Some(frame),
             () = pipe.queued() => None,
+            () = protocol.background() => None,
         };
         let Some(mut frame) = waited else {
             continue;
@@ -174,7 +189,7 @@ pub(crate) async fn serve<P: Protocol>(
             // read on while the page has sent more, so that their replies and acknowledgement
             // go out together
             read_ahead -= 1;
-            if read_ahead == 0 {
+            if read_ahead == 0 || !protocol.reading() {
                 break;
             }
             match socket.recv().now_or_never() {
