@@ -259,6 +259,8 @@ impl NatsBackbone {
             subjects: vec![format!("{}>", subjects::EVENTS_PREFIX)],
             max_age: events_retention,
             storage: stream::StorageType::File,
+            // readers may fetch one event by its sequence without a consumer
+            allow_direct: true,
             ..Default::default()
         };
         let mut backoff = Duration::from_millis(100);
