@@ -25,6 +25,10 @@
 // - It applies each numbered frame from the server once: sendEvent frames call
 //   sdk.system.sendEvent(name, data); page frames call onPageMessage. A reply that a restarted
 //   server sends again for the same message is recognised by its id and not applied twice.
+// - Messages other systems address to the page's agent (a bridge with a backbone: id
+//   "a<position>") are applied once each: the last position applied is kept in sessionStorage and
+//   sent in the hello, so a page that reconnects to another server process is caught up from
+//   there and given nothing twice.
 // - The buffer holds at most `buffer.messages` messages and `buffer.bytes` bytes (default
 //   BUFFER_LIMIT: 10,000 and 16 MiB, minutes of a busy agent). Past either, a new message is not
 //   kept: onEvent reports {kind: "dropped", total}, and the server is told how many.
@@ -41,8 +45,9 @@ const SESSION_KEY = "partner-events-bridge.session";
 
 /**
  * What a reload must not forget: the session id, the key the server issued for resuming it, the
- * next page number and the last server number applied.
- * @typedef {{ id: string, key: string | undefined, next: number, received: number }} Session
+ * next page number, the last server number applied, and the position of the last addressed message
+ * applied (undefined until the first welcome that says one).
+ * @typedef {{ id: string, key: string | undefined, next: number, received: number, addressed?: number }} Session
  */
 
 /**
@@ -84,6 +89,9 @@ export function connectBridge({
   let acked = nextSeq - 1;
   // The last server number applied on this session (reset when a server starts it afresh).
   let received = session.received;
+  // The position of the last addressed message applied ("a<position>"), across reloads.
+  /** @type {number | undefined} */
+  let addressed = session.addressed;
   // Ids of frames applied per page number ("d<seq>.<k>"), until that number is acknowledged.
   /** @type {Map<number, Set<string>>} */
   const appliedIds = new Map();
@@ -106,7 +114,7 @@ export function connectBridge({
     const ws = new WebSocket(target, PROTOCOL);
     socket = ws;
     ws.onopen = () => {
-      ws.send(JSON.stringify({ hello: { session: session.id, key: session.key, token, acked, received } }));
+      ws.send(JSON.stringify({ hello: { session: session.id, key: session.key, token, acked, received, addressed } }));
     };
     ws.onmessage = (event) => {
       if (ws === socket) onFrame(event.data);
@@ -123,7 +131,8 @@ export function connectBridge({
         wait = Math.random() * 50;
       } else {
         if (event.code === 4403) {
-          session = newSession();
+          // a new session id; the addressed messages applied stay applied
+          session = { ...newSession(), addressed };
           received = 0;
           remember();
         }
@@ -139,6 +148,7 @@ export function connectBridge({
   function remember() {
     session.next = nextSeq;
     session.received = received;
+    session.addressed = addressed;
     saveSession(session);
   }
 
@@ -165,12 +175,14 @@ export function connectBridge({
     }
   }
 
-  /** @param {{ key: string, resumed: boolean, acked: number }} welcome */
-  function welcome({ key, resumed, acked: handled }) {
+  /** @param {{ key: string, resumed: boolean, acked: number, addressed?: number }} welcome */
+  function welcome({ key, resumed, acked: handled, addressed: from }) {
     const ws = socket;
     if (ws === null) return;
     session.key = key;
     if (!resumed) received = 0;
+    // where a new page's addressed messages start; a page that has applied some knows better
+    if (addressed === undefined && typeof from === "number") addressed = from;
     remember();
     acknowledge(handled);
     welcomed = true;
@@ -202,6 +214,17 @@ export function connectBridge({
     remember();
     scheduleAck();
     const id = frame.id ?? "";
+    const position = /^a(\d+)$/.exec(id);
+    if (position) {
+      const at = Number(position[1]);
+      if (addressed !== undefined && at <= addressed) {
+        // another process delivered it before this page moved here
+        stats.duplicates += 1;
+        return;
+      }
+      addressed = at;
+      remember();
+    }
     const match = /^d(\d+)\./.exec(id);
     if (match) {
       const seq = Number(match[1]);
@@ -329,7 +352,8 @@ function loadSession() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
     if (saved && typeof saved.id === "string") {
-      return { ...saved, next: Number(saved.next) || 1, received: Number(saved.received) || 0 };
+      const addressed = typeof saved.addressed === "number" ? saved.addressed : undefined;
+      return { ...saved, next: Number(saved.next) || 1, received: Number(saved.received) || 0, addressed };
     }
   } catch {
     // storage may be refused (a sandboxed frame): the session then lasts as long as the page

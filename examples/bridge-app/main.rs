@@ -18,10 +18,16 @@
 //! line per message), `--threads N` (the runtime's worker threads; 1 runs everything on one
 //! thread), `--drain-timeout-secs N` (default 10), `--max-sessions N` (default 10,000),
 //! `--max-handshakes-per-second N` (per client address, default 20; 0 turns it off),
-//! `--log-format text|json` (default text).
+//! `--log-format text|json` (default text), `--nats URL` (the backbone on NATS JetStream: messages
+//! published to `partner-events.page.<agent>` or `partner-events.send.<agent>` reach that agent's
+//! pages on whichever process holds them, and every page event is stored in the stream
+//! `PARTNER_EVENTS` before it is acknowledged), `--dev-tokens` (for trying addressing by hand:
+//! accepts the page token `dev:<agent>` as agent `<agent>`, with no check at all; never use it in
+//! production, and the log says so at start).
 //!
 //! Beside the pages and `/events` it serves `/metrics` (Prometheus text), `/healthz` (liveness)
-//! and `/readyz` (readiness: 503 once a drain starts). Logs go to standard error through
+//! and `/readyz` (readiness: 503 once a drain starts), and with `--nats`, `/readyz/ingest` (503
+//! while events cannot be stored). Logs go to standard error through
 //! `tracing-subscriber`, filtered by `RUST_LOG` (default `info`); standard output keeps one
 //! readable line per message for a person watching the demo.
 //!
@@ -42,8 +48,9 @@ use axum::serve::ListenerExt;
 use partner_events_bridge::{Bridge, Drain};
 use tower_http::services::ServeDir;
 
-const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N] [--max-sessions N] [--max-handshakes-per-second N] [--log-format text|json]";
+const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N] [--max-sessions N] [--max-handshakes-per-second N] [--log-format text|json] [--nats URL] [--dev-tokens]";
 
+#[derive(Debug)]
 struct Options {
     max_sessions: usize,
     handshakes_per_second: u32,
@@ -56,6 +63,8 @@ struct Options {
     build: bool,
     quiet: bool,
     threads: Option<usize>,
+    nats: Option<String>,
+    dev_tokens: bool,
 }
 
 impl Options {
@@ -72,6 +81,8 @@ impl Options {
             build: true,
             quiet: false,
             threads: None,
+            nats: None,
+            dev_tokens: false,
         };
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -132,6 +143,13 @@ impl Options {
                         _ => return Err(format!("--threads `{value}` is not a number above 0")),
                     };
                 }
+                "--nats" => {
+                    let value = args
+                        .next()
+                        .ok_or("--nats takes a URL, such as nats://127.0.0.1:4222")?;
+                    options.nats = Some(value);
+                }
+                "--dev-tokens" => options.dev_tokens = true,
                 "--no-pages" => options.pages = false,
                 "--no-build" => options.build = false,
                 "--quiet" => options.quiet = true,
@@ -140,6 +158,16 @@ impl Options {
             }
         }
         Ok(options)
+    }
+}
+
+/// `--dev-tokens`: the token `dev:<agent>` is agent `<agent>` (whose key the bridge checks).
+fn dev_agent(token: Option<String>) -> Result<String, partner_events_bridge::Unauthorized> {
+    match token.as_deref().and_then(|token| token.strip_prefix("dev:")) {
+        Some(agent) => Ok(agent.to_owned()),
+        None => Err(partner_events_bridge::Unauthorized::new(
+            "this bridge runs with --dev-tokens: give the page the token dev:<agent> (#token=dev:alice)",
+        )),
     }
 }
 
@@ -233,6 +261,29 @@ async fn serve(options: Options) -> ExitCode {
     if options.handshakes_per_second > 0 {
         bridge = bridge.max_handshakes_per_second(options.handshakes_per_second);
     }
+    if options.dev_tokens {
+        tracing::warn!("--dev-tokens: ANY page that sends the token dev:<agent> is taken as that agent, unchecked. For trying addressing by hand only; never in production");
+        eprintln!("WARNING: --dev-tokens is on: any page claiming `dev:<agent>` is that agent. Never use it in production.");
+        bridge = bridge.authorize(|token: Option<String>| async move { dev_agent(token) });
+    }
+    let mut backbone = None;
+    if let Some(url) = &options.nats {
+        match partner_events_nats::NatsOptions::new(url.as_str())
+            .name(format!("partner-bridge :{port}"))
+            .connect()
+            .await
+        {
+            Ok(nats) => {
+                tracing::info!(url = %url, "the backbone: NATS JetStream (connects in the background)");
+                bridge = bridge.backbone(std::sync::Arc::clone(&nats));
+                backbone = Some(nats);
+            }
+            Err(error) => {
+                eprintln!("error: --nats {url}: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let metrics = bridge.metrics();
     let stats = bridge.stats();
     let origins = if options.origins.is_empty() {
@@ -246,11 +297,15 @@ async fn serve(options: Options) -> ExitCode {
     for origin in &origins {
         bridge = bridge.allow_origin(origin);
     }
+    let ingest_readiness = bridge.ingest_readiness();
     let mut router = bridge
         .into_router()
         .route("/metrics", metrics.route())
         .route("/healthz", Drain::liveness())
         .route("/readyz", drain.readiness());
+    if backbone.is_some() {
+        router = router.route("/readyz/ingest", ingest_readiness);
+    }
     if options.pages {
         router = router
             .route("/", get(|| async { Redirect::to("/host/") }))
@@ -351,5 +406,34 @@ async fn stop_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dev_tokens_take_the_agent_after_dev_and_refuse_anything_else() {
+        assert_eq!(dev_agent(Some("dev:alice".into())), Ok("alice".to_owned()));
+        for refused in [None, Some("alice".to_owned()), Some("Dev:alice".to_owned())] {
+            let why = dev_agent(refused).unwrap_err();
+            assert!(why.reason().contains("dev:<agent>"), "{}", why.reason());
+        }
+    }
+
+    #[test]
+    fn the_backbone_flags_parse_and_are_off_by_default() {
+        let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
+        let default = Options::parse(args(&[]).into_iter()).unwrap();
+        assert!(!default.dev_tokens && default.nats.is_none());
+        let on =
+            Options::parse(args(&["--nats", "nats://127.0.0.1:4222", "--dev-tokens"]).into_iter())
+                .unwrap();
+        assert_eq!(on.nats.as_deref(), Some("nats://127.0.0.1:4222"));
+        assert!(on.dev_tokens);
+        assert!(Options::parse(args(&["--nats"]).into_iter())
+            .unwrap_err()
+            .contains("--nats takes a URL"));
     }
 }
