@@ -79,6 +79,7 @@ pub struct NatsOptions {
     retention: Duration,
     events_retention: Duration,
     ingest: bool,
+    route_pages: bool,
     max_message_bytes: usize,
     check: CheckSend,
     name: String,
@@ -93,6 +94,7 @@ impl NatsOptions {
             retention: DEFAULT_RETENTION,
             events_retention: Duration::from_secs(7 * 24 * 3600),
             ingest: true,
+            route_pages: true,
             max_message_bytes: partner_events_bridge::DEFAULT_MAX_MESSAGE_BYTES,
             check: addressed::check_send::<partner_events::events::Catalog>,
             name: "partner-events-bridge".into(),
@@ -115,6 +117,14 @@ impl NatsOptions {
     /// Whether page events are stored before they are acknowledged (on by default).
     pub fn ingest(mut self, ingest: bool) -> Self {
         self.ingest = ingest;
+        self
+    }
+
+    /// Whether this process delivers addressed messages to the pages it holds (on by default).
+    /// Off for a process with no pages, such as an [`EventConsumer`]'s, which then reads nothing
+    /// of the addressed stream.
+    pub fn route_pages(mut self, route: bool) -> Self {
+        self.route_pages = route;
         self
     }
 
@@ -186,7 +196,11 @@ impl NatsOptions {
             ingest: self.ingest,
             streams_ready: AtomicBool::new(false),
         });
-        tokio::spawn(Arc::clone(&backbone).start(self.retention, self.events_retention));
+        tokio::spawn(Arc::clone(&backbone).start(
+            self.retention,
+            self.events_retention,
+            self.route_pages,
+        ));
         Ok(backbone)
     }
 }
@@ -240,7 +254,7 @@ impl NatsBackbone {
     }
 
     /// Makes the streams once NATS can be reached, then reads the addressed one for ever.
-    async fn start(self: Arc<Self>, retention: Duration, events_retention: Duration) {
+    async fn start(self: Arc<Self>, retention: Duration, events_retention: Duration, route: bool) {
         let addressed = stream::Config {
             name: subjects::ADDRESSED_STREAM.into(),
             subjects: vec![
@@ -284,7 +298,9 @@ impl NatsBackbone {
         };
         self.streams_ready.store(true, Ordering::Release);
         tracing::info!("NATS JetStream streams ready");
-        Arc::clone(&self.router).run(addressed).await;
+        if route {
+            Arc::clone(&self.router).run(addressed).await;
+        }
     }
 
     /// Addressed messages refused for `reason` on this process (`agent`, `too_large`,
