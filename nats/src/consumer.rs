@@ -92,7 +92,13 @@ impl EventConsumer {
                     .and_then(|headers| headers.get(subjects::AGENT_HEADER))
                     .map(|agent| agent.as_str().to_owned());
                 let decoded = decoder.decode_slice(&message.payload);
-                let routing = AssertUnwindSafe(handler.route(decoded)).catch_unwind();
+                // the handler's route is called inside the scope (not only polled there): a
+                // synchronous method reads its delivery id as it is called
+                let routing = async {
+                    AssertUnwindSafe(async { handler.route(decoded).await })
+                        .catch_unwind()
+                        .await
+                };
                 let routed = match delivery.clone() {
                     Some(delivery) => delivery.scope(routing).await,
                     None => routing.await,

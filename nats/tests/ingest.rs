@@ -213,3 +213,37 @@ async fn a_consumer_killed_mid_stream_resumes_and_sees_every_delivery_id() {
     assert_eq!(*recorder.applied.lock().unwrap(), expected);
     assert!(recorder.seen.lock().unwrap().len() >= total as usize);
 }
+
+/// A handler whose method is synchronous: it reads its delivery id as it is called.
+#[derive(Clone, Default)]
+struct SyncIds(Arc<Mutex<Vec<Option<String>>>>);
+
+#[partner_events::handler]
+impl SyncIds {
+    fn on_chat(&mut self, _chat: AwChatInitV1, context: &EventContext) {
+        let id = context.delivery.as_ref().map(ToString::to_string);
+        self.0.lock().unwrap().push(id);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_synchronous_handler_method_sees_its_delivery_id_too() {
+    let nats = Nats::start().await;
+    let bridge = BridgeProcess::start(&nats.url()).await;
+    ready(&bridge).await;
+    let mut page = Page::open(bridge.address, "agent-s", "page-of-agent-s-01").await;
+    page.send_chat("sync").await;
+    page.acked(1).await;
+    let ids = SyncIds::default();
+    let consumer = tokio::spawn(bridge.backbone.consumer("sync").run(ids.clone()));
+    let seen = Arc::clone(&ids.0);
+    until("the consumer to handle the event", move || {
+        !seen.lock().unwrap().is_empty()
+    })
+    .await;
+    consumer.abort();
+    assert_eq!(
+        *ids.0.lock().unwrap(),
+        vec![Some("page-of-agent-s-01/1".to_owned())]
+    );
+}
