@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
 mod common;
 use common::{root, run};
 
@@ -199,6 +201,125 @@ fn asyncapi_has_a_message_per_event_version_and_both_operations() {
         "tests/fixtures/typescript-catalog.yaml",
     ]);
     assert!(text(&yaml.stdout).starts_with("---\nasyncapi: 3.0.0\n"));
+}
+
+#[test]
+fn asyncapi_has_the_nats_backbone_channels_on_the_nats_server_with_nats_bindings() {
+    use serde_json::json;
+    let output = run(&[
+        "asyncapi",
+        "--catalog",
+        "tests/fixtures/typescript-catalog.yaml",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["servers"]["nats"]["protocol"], "nats");
+    assert_eq!(document["servers"]["nats"]["host"], "localhost:4222");
+    let nats_server = json!([{"$ref": "#/servers/nats"}]);
+    for (channel, address, parameter, operation, action) in [
+        (
+            "natsPageMessages",
+            "partner-events.page.{agent}",
+            "agent",
+            "receiveNatsPageMessages",
+            "receive",
+        ),
+        (
+            "natsSendEvents",
+            "partner-events.send.{agent}",
+            "agent",
+            "receiveNatsSendEvents",
+            "receive",
+        ),
+        (
+            "natsEvents",
+            "partner-events.events.{event}",
+            "event",
+            "sendNatsEvents",
+            "send",
+        ),
+    ] {
+        let channel_value = &document["channels"][channel];
+        assert_eq!(channel_value["address"], address, "{channel}");
+        assert_eq!(channel_value["servers"], nats_server, "{channel}");
+        assert_eq!(
+            channel_value["parameters"],
+            json!({parameter: {"$ref": format!("#/components/parameters/{parameter}")}}),
+            "{channel}"
+        );
+        let operation = &document["operations"][operation];
+        assert_eq!(operation["action"], action, "{channel}");
+        assert_eq!(
+            operation["channel"],
+            json!({"$ref": format!("#/channels/{channel}")})
+        );
+        assert_eq!(
+            operation["bindings"],
+            json!({"nats": {"bindingVersion": "0.1.0"}}),
+            "{channel}"
+        );
+        // the operation's messages are its channel's, all of them
+        let keys: Vec<Value> = channel_value["messages"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|key| json!({"$ref": format!("#/channels/{channel}/messages/{key}")}))
+            .collect();
+        assert_eq!(operation["messages"], Value::Array(keys), "{channel}");
+    }
+    assert!(document["components"]["parameters"]["agent"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("[A-Za-z0-9_-]"));
+    // every event a page delivered: the received events' SDK messages, with the NATS headers
+    let stored = document["channels"]["natsEvents"]["messages"]
+        .as_object()
+        .unwrap();
+    let keys: Vec<&str> = stored.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "demo-open-v1_1.0.0",
+            "demo-ping-v1_1.0.0",
+            "demo-ping-v2_2.0.0",
+            "demo-ping-v2_2.1.0",
+            "otherEvent"
+        ]
+    );
+    assert_eq!(
+        stored["demo-ping-v2_2.1.0"]["payload"],
+        json!({"$ref": "#/components/messages/demo-ping-v2_2.1.0/payload"})
+    );
+    for message in stored.values() {
+        assert_eq!(
+            message["traits"],
+            json!([{"$ref": "#/components/messageTraits/natsStoredEvent"}])
+        );
+    }
+    let headers = &document["components"]["messageTraits"]["natsStoredEvent"]["headers"];
+    assert_eq!(headers["required"], json!(["Nats-Msg-Id"]));
+    assert!(headers["properties"]["Nats-Msg-Id"].is_object());
+    assert!(headers["properties"]["Partner-Events-Agent"].is_object());
+    // a send event: {name, data}, keyed by the name of each send event of the catalog
+    let send = &document["channels"]["natsSendEvents"]["messages"]["sendEvent"]["payload"];
+    assert_eq!(send["required"], json!(["name", "data"]));
+    assert_eq!(send["additionalProperties"], false);
+    assert_eq!(send["properties"]["name"]["enum"], json!(["demo-reply-v1"]));
+    assert_eq!(
+        send["oneOf"],
+        json!([{
+            "title": "demo-reply-v1",
+            "properties": {
+                "name": {"const": "demo-reply-v1"},
+                "data": {"$ref": "#/components/schemas/DemoReplyV1"},
+            },
+        }])
+    );
+    // the SDK channels are as they were
+    assert_eq!(document["channels"]["hostEvents"]["address"], "onMessage");
+    assert!(document["channels"]["hostEvents"].get("servers").is_none());
 }
 
 #[test]
