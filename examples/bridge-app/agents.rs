@@ -31,6 +31,9 @@ use tokio::sync::{watch, Notify};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+/// What was published to each agent, once the test says.
+type Published = watch::Receiver<Option<Arc<HashMap<String, Vec<u64>>>>>;
+
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -189,7 +192,7 @@ struct Page {
     events: u64,
     gap: Duration,
     shared: Arc<Shared>,
-    expected: watch::Receiver<Option<Arc<HashMap<String, Vec<u64>>>>>,
+    expected: Published,
 }
 
 impl Page {

@@ -14,7 +14,9 @@
 //! starts the Node.js peer (`ws` and zod v4, plain wire) instead of partner-bridge. The report
 //! includes the server's CPU time per message (user + system, from `/proc`), which is what one
 //! core's throughput is made of. `--idle-sessions N` instead opens N sessions that send nothing
-//! and reports the server's resident memory per session.
+//! and reports the server's resident memory per session. `--server-arg ARG` (repeat it) passes
+//! more arguments to partner-bridge, such as `--nats URL`; each acknowledged session's token is
+//! `dev:load-<n>`, its agent under `--dev-tokens`.
 //!
 //! It starts the server (`--no-pages --quiet`, on a free port), opens `--sessions` WebSocket
 //! sessions at once, and has each send `--messages` `aw-chat-init-v1` messages, one at a time,
@@ -45,6 +47,8 @@ struct Options {
     server_threads: Option<usize>,
     server_cpu: Option<usize>,
     timeout: Duration,
+    /// More arguments for partner-bridge (`--server-arg --nats --server-arg URL`).
+    server_args: Vec<String>,
 }
 
 #[derive(Default)]
@@ -66,6 +70,7 @@ fn parse() -> Result<Options, String> {
         server_threads: None,
         server_cpu: None,
         timeout: Duration::from_secs(300),
+        server_args: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -76,6 +81,7 @@ fn parse() -> Result<Options, String> {
         };
         match arg.as_str() {
             "--server" => options.server = Some(value()?),
+            "--server-arg" => options.server_args.push(value()?),
             "--node-peer" => options.node_peer = Some(value()?),
             "--acked" => options.acked = true,
             "--idle-sessions" => options.idle_sessions = Some(number(value()?)?),
@@ -131,6 +137,7 @@ async fn main() -> ExitCode {
             if let Some(threads) = options.server_threads {
                 args.extend(["--threads".to_owned(), threads.to_string()]);
             }
+            args.extend(options.server_args.iter().cloned());
             Some(start_server(path, &args, "partner-bridge", options.server_cpu).await)
         }
         (None, Some(script), _) => {
@@ -318,7 +325,8 @@ async fn open(url: &str, origin: &str, index: usize, acked: bool) -> Result<Sock
         .map_err(|error| error.to_string())?;
     if acked {
         let hello = format!(
-            r#"{{"hello":{{"session":"load-session-{index:010}","acked":0,"received":0}}}}"#
+            r#"{{"hello":{{"session":"load-{run:08x}-{index:010}","token":"dev:load-{index}","acked":0,"received":0}}}}"#,
+            run = std::process::id()
         );
         socket
             .send(Message::text(hello))
@@ -465,6 +473,28 @@ async fn session(
             }
         }
     }
+    // the acknowledged protocol: the run ends when the last message is acknowledged (handled,
+    // and stored when the bridge stores events), so that the server's work is all counted
+    if acked {
+        let last = messages as u64;
+        loop {
+            match next_text(&mut socket).await {
+                Some(text) if acked_through(&text).is_some_and(|through| through >= last) => break,
+                Some(text) if acked_through(&text).is_some() || is_page_frame(&text) => continue,
+                Some(text) => {
+                    result.violations.push(format!(
+                        "session {index}: a frame after the last reply: {text}"
+                    ));
+                }
+                None => {
+                    result.violations.push(format!(
+                        "session {index} closed before its last message was acknowledged"
+                    ));
+                    return result;
+                }
+            }
+        }
+    }
     // nothing may follow the last reply: a duplicate or another session's reply would
     let _ = socket.send(Message::Close(None)).await;
     while let Some(text) = next_text(&mut socket).await {
@@ -487,6 +517,14 @@ async fn next_text(socket: &mut Socket) -> Option<String> {
         }
     }
     None
+}
+
+/// The number an `{"ack":N}` frame acknowledges through.
+fn acked_through(text: &str) -> Option<u64> {
+    text.strip_prefix(r#"{"ack":"#)?
+        .strip_suffix('}')?
+        .parse()
+        .ok()
 }
 
 /// A numbered frame of the server's own JSON for the page (the example's cards).

@@ -26,17 +26,27 @@ pub(crate) fn check_send<C: EventCatalog>(
     name: &str,
     data: &str,
 ) -> Result<&'static str, (Refusal, String)> {
-    let Some(entry) = C::sent().iter().find(|entry| entry.name == name) else {
+    let mut versions = C::sent()
+        .iter()
+        .filter(|entry| entry.name == name)
+        .peekable();
+    if versions.peek().is_none() {
         let why = if C::received().iter().any(|entry| entry.name == name) {
             format!("`{name}` is a received event: the host sends it, a page cannot")
         } else {
             format!("`{name}` is not a send event of the catalog")
         };
         return Err((Refusal::not_send_event, why));
-    };
-    (entry.decode)(data)
-        .map(|_| entry.name)
-        .map_err(|error| (Refusal::schema, format!("`{name}`: {error}")))
+    }
+    // any version of the event the catalog has (as the AsyncAPI document says), newest last
+    let mut refused = String::new();
+    for entry in versions {
+        match (entry.decode)(data) {
+            Ok(_) => return Ok(entry.name),
+            Err(error) => refused = format!("`{name}`: {error}"),
+        }
+    }
+    Err((Refusal::schema, refused))
 }
 
 /// Reads the payload of a message on an addressed subject.

@@ -17,8 +17,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Starts the store of one event: the future retries until the stream acknowledges it (the page
 /// holds the event unacknowledged meanwhile, and the session goes on).
-pub(crate) fn store(jetstream: &Context, metrics: &Arc<Metrics>, event: PageEvent<'_>) -> Storing {
-    let jetstream = jetstream.clone();
+pub(crate) fn store(
+    jetstream: &Arc<Context>,
+    metrics: &Arc<Metrics>,
+    event: PageEvent<'_>,
+) -> Storing {
+    let jetstream = Arc::clone(jetstream);
     let metrics = Arc::clone(metrics);
     let subject = subjects::event_subject(event.name);
     let id = event.delivery.to_string();

@@ -180,7 +180,8 @@ impl NatsOptions {
             .connect(&self.url)
             .await
             .map_err(|error| ConnectError(error.to_string()))?;
-        let jetstream = jetstream::new(client.clone());
+        // shared, not cloned per event: a context's clone is a client's (several reference counts)
+        let jetstream = Arc::new(jetstream::new(client.clone()));
         let router = Arc::new(Router::new(
             Arc::clone(&metrics),
             self.check,
@@ -210,7 +211,7 @@ impl NatsOptions {
 /// [`NatsBackbone::to`].
 pub struct NatsBackbone {
     client: async_nats::Client,
-    jetstream: jetstream::Context,
+    jetstream: Arc<jetstream::Context>,
     router: Arc<Router>,
     metrics: Arc<Metrics>,
     reconnected: Arc<tokio::sync::Notify>,
@@ -232,7 +233,7 @@ impl NatsBackbone {
     pub fn to(&self, agent: &str) -> Result<AgentAddress, AddressError> {
         subjects::check_agent(agent).map_err(|_| AddressError::InvalidAgent(agent.to_owned()))?;
         Ok(AgentAddress {
-            jetstream: self.jetstream.clone(),
+            jetstream: jetstream::Context::clone(&self.jetstream),
             agent: agent.to_owned(),
         })
     }
@@ -242,7 +243,7 @@ impl NatsBackbone {
     pub fn consumer(&self, durable: impl Into<String>) -> EventConsumer {
         EventConsumer {
             reconnected: Arc::clone(&self.reconnected),
-            jetstream: self.jetstream.clone(),
+            jetstream: jetstream::Context::clone(&self.jetstream),
             durable: durable.into(),
             ack_wait: Duration::from_secs(30),
         }

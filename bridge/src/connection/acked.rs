@@ -29,8 +29,9 @@ const MAX_NUMBER: u64 = (1 << 53) - 1;
 /// Room the outbox must have before a message is handled: a few replies' worth.
 const OUTBOX_HEADROOM: usize = 16 * 1024;
 /// Events a session may have handled and not yet stored before it stops reading the page (the
-/// backbone is slow or away): the page holds the rest, as it does for a server that is away.
-const MAX_STORING: usize = 1024;
+/// backbone is slow or away): the page holds the rest, as it does for a server that is away. Each
+/// holds a copy of its message until stored, so this bounds a session's memory for them.
+const MAX_STORING: usize = 128;
 
 pub(crate) async fn run<H>(
     mut socket: Box<WebSocket>,
