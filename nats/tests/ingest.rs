@@ -247,3 +247,25 @@ async fn a_synchronous_handler_method_sees_its_delivery_id_too() {
         vec![Some("page-of-agent-s-01/1".to_owned())]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_acknowledged_survives_a_sigkill_of_nats_server_without_an_fsync_per_message() {
+    // nats-server as it comes: it writes each message to the operating system before it
+    // acknowledges it, and syncs to disk every 2 minutes; a crash of the process loses nothing
+    let mut nats = Nats::start_with(false).await;
+    let bridge = BridgeProcess::start(&nats.url()).await;
+    ready(&bridge).await;
+    let mut page = Page::open(bridge.address, "agent-k", "page-of-agent-k-01").await;
+    for n in 0..20 {
+        page.send_chat(&format!("chat-{n}")).await;
+    }
+    page.acked(20).await;
+    nats.kill().await;
+    nats.restart().await;
+    let all = stored(&nats).await;
+    let ids: Vec<&str> = all.iter().map(|(_, id, _)| id.as_str()).collect();
+    let expected: Vec<String> = (1..=20)
+        .map(|seq| format!("page-of-agent-k-01/{seq}"))
+        .collect();
+    assert_eq!(ids, expected);
+}

@@ -30,11 +30,19 @@ pub struct Nats {
     store: PathBuf,
     config: PathBuf,
     child: Option<tokio::process::Child>,
+    /// `sync_interval: always`: an fsync before each acknowledgement.
+    synced: bool,
 }
 
 impl Nats {
-    /// Starts one on a random port, with JetStream on a fresh store.
+    /// Starts one on a random port, with JetStream on a fresh store, syncing before each
+    /// acknowledgement.
     pub async fn start() -> Nats {
+        Self::start_with(true).await
+    }
+
+    /// The same, syncing as nats-server does by default (every 2 minutes) when `synced` is false.
+    pub async fn start_with(synced: bool) -> Nats {
         let dir = std::env::temp_dir().join(format!(
             "partner-events-nats-{}-{}",
             std::process::id(),
@@ -47,6 +55,7 @@ impl Nats {
             store: dir.join("store"),
             config: dir.join("nats.conf"),
             child: None,
+            synced,
         };
         nats.write_config(-1);
         nats.spawn().await;
@@ -59,8 +68,13 @@ impl Nats {
         std::fs::write(
             &self.config,
             format!(
-                "listen: \"127.0.0.1:{port}\"\njetstream {{\n  store_dir: {:?}\n  sync_interval: always\n}}\n",
-                self.store
+                "listen: \"127.0.0.1:{port}\"\njetstream {{\n  store_dir: {:?}\n  {}\n}}\n",
+                self.store,
+                if self.synced {
+                    "sync_interval: always"
+                } else {
+                    ""
+                },
             ),
         )
         .unwrap();
