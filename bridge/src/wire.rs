@@ -56,6 +56,35 @@
 //! process is caught up from there. The positions of one agent's messages are not consecutive
 //! (other agents' messages are numbered between them).
 //!
+//! # The backbone's subjects (NATS JetStream)
+//!
+//! A bridge on the NATS backbone (the crate `partner-events-nats`) takes part in these subjects,
+//! and any other system can, with a plain NATS client in any language. `<agent>` is an agent's
+//! key ([`Principal::key`](crate::Principal::key): 1 to 64 characters of `[A-Za-z0-9_-]`, so no
+//! dots and no wildcards).
+//!
+//! | subject | payload | who publishes | what happens |
+//! |---|---|---|---|
+//! | `partner-events.page.<agent>` | any JSON value, up to the bridge's message bound | any system | each live page of the agent gets it once, in publish order, as `{"seq":N,"id":"a<position>","page":J}` (its `onPageMessage`) |
+//! | `partner-events.send.<agent>` | `{"name":E,"data":D}`: a send event of the catalog, `D` valid against its schema | any system | each live page of the agent posts it to the host with `sendEvent`, once, as `{"seq":N,"id":"a<position>","sendEvent":{"name":E,"data":D}}` |
+//! | `partner-events.events.<event name>` | the SDK message exactly as the page's `onMessage` received it | the bridge | stored; header `Nats-Msg-Id` is the delivery id (`<page session>/<page number>`), header `Partner-Events-Agent` the agent, when sessions have one. An event whose name is not one subject token goes to `partner-events.events._other` |
+//!
+//! **Streams.** `PARTNER_EVENTS_ADDRESSED` keeps the page and send subjects for the retention (5
+//! minutes by default), so that a page that reconnects, to the same process or another, gets
+//! what was published meanwhile; `<position>` is a message's sequence in it. Publish with a
+//! JetStream publish (its acknowledgement says the message is stored) and a `Nats-Msg-Id` of your
+//! own, and a publish retried after a lost acknowledgement is kept once. `PARTNER_EVENTS` keeps
+//! the events (7 days by default), deduplicated on `Nats-Msg-Id` within 2 minutes: a page's
+//! resend after a bridge crash is stored once. Read it with any JetStream consumer.
+//!
+//! **Refused, counted, delivered to no page** (`partner_events_addressed_refused_total{reason}`,
+//! on each process): an agent that is no key (`agent`: `partner-events.page.a.b` included), a
+//! payload above the bound (`too_large`), JSON that does not parse or a send event that is not
+//! `{"name","data"}` (`malformed`), a name that is no send event of the catalog, a received
+//! event's included (`not_send_event`), data its schema refuses (`schema`). A message for an
+//! agent with no page on a process is counted there as `partner_events_addressed_no_page_total`.
+//! Only pages of the acknowledged protocol are addressed.
+//!
 //! **Close codes** are in [`close`]: 1012 (service restart) when the server drains, 1011 when the
 //! handler panicked, 4000 when a newer connection took the session over, 4008 when the server's
 //! unacknowledged frames are at their bound, 4400 for a frame that broke the protocol, 4401 for a

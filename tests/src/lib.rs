@@ -25,6 +25,7 @@ guide_chapters! {
     Handlers = "handlers.md",
     PageWasm = "page-wasm.md",
     Bridge = "bridge.md",
+    Backbone = "backbone.md",
     Operating = "operating.md",
     TypeScript = "typescript.md",
     TestingKit = "testing-kit.md",
