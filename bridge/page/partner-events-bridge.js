@@ -47,7 +47,7 @@ const SESSION_KEY = "partner-events-bridge.session";
  * What a reload must not forget: the session id, the key the server issued for resuming it, the
  * next page number, the last server number applied, and the position of the last addressed message
  * applied (undefined until the first welcome that says one).
- * @typedef {{ id: string, key: string | undefined, next: number, received: number, addressed?: number }} Session
+ * @typedef {{ id: string, key: string | undefined, next: number, received: number, addressed?: number | undefined }} Session
  */
 
 /**
