@@ -26,22 +26,13 @@ fn page_body(frame: &Value) -> &Value {
     &frame["page"]
 }
 
-/// Waits until the bridge's backbone has made its streams (its ingest readiness says so).
-async fn ready(bridge: &BridgeProcess) {
-    let backbone = bridge.backbone.clone();
-    until("the backbone's streams", move || {
-        partner_events_bridge::Backbone::ready(&*backbone)
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_reaches_each_page_of_its_agent_once_in_order_on_any_process() {
     let nats = Nats::start().await;
     let one = BridgeProcess::start(&nats.url()).await;
     let two = BridgeProcess::start(&nats.url()).await;
-    ready(&one).await;
-    ready(&two).await;
+    one.ready().await;
+    two.ready().await;
     let mut first = Page::open(one.address, "agent-1", "page-one-of-agent-1").await;
     let mut second = Page::open(two.address, "agent-1", "page-two-of-agent-1").await;
     let mut other = Page::open(one.address, "agent-2", "page-one-of-agent-2").await;
@@ -95,8 +86,8 @@ async fn a_page_that_moves_to_another_process_gets_what_was_published_meanwhile(
     let nats = Nats::start().await;
     let one = BridgeProcess::start(&nats.url()).await;
     let two = BridgeProcess::start(&nats.url()).await;
-    ready(&one).await;
-    ready(&two).await;
+    one.ready().await;
+    two.ready().await;
     let client = nats.client().await;
     let mut page = Page::open(one.address, "agent-9", "a-page-that-moves").await;
     let before = publish(&client, "partner-events.page.agent-9", r#"{"n":0}"#).await;
@@ -137,7 +128,7 @@ async fn bad_input_is_refused_counted_and_reaches_no_page() {
     let nats = Nats::start().await;
     let bridge =
         BridgeProcess::start_with(NatsOptions::new(nats.url()).max_message_bytes(64 * 1024)).await;
-    ready(&bridge).await;
+    bridge.ready().await;
     let mut page = Page::open(bridge.address, "agent-b", "page-of-agent-b-1").await;
     let mut dotted = Page::open(bridge.address, "agent", "page-of-agent-plain").await;
     let client = nats.client().await;
@@ -223,7 +214,7 @@ async fn bad_input_is_refused_counted_and_reaches_no_page() {
 async fn the_router_goes_on_after_nats_is_killed_and_restarted() {
     let mut nats = Nats::start().await;
     let bridge = BridgeProcess::start(&nats.url()).await;
-    ready(&bridge).await;
+    bridge.ready().await;
     let mut page = Page::open(bridge.address, "agent-r", "page-of-agent-r-1").await;
     let client = nats.client().await;
     let first = publish(&client, "partner-events.page.agent-r", r#"{"n":1}"#).await;

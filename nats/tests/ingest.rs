@@ -39,19 +39,11 @@ async fn stored(nats: &Nats) -> Vec<(String, String, String)> {
     all
 }
 
-async fn ready(bridge: &BridgeProcess) {
-    let backbone = bridge.backbone.clone();
-    until("the backbone's streams", move || {
-        partner_events_bridge::Backbone::ready(&*backbone)
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_event_is_stored_once_under_its_delivery_id() {
     let nats = Nats::start().await;
     let bridge = BridgeProcess::start(&nats.url()).await;
-    ready(&bridge).await;
+    bridge.ready().await;
     let mut page = Page::open(bridge.address, "agent-i", "page-of-agent-i-01").await;
     for n in 0..3 {
         page.send_chat(&format!("chat-{n}")).await;
@@ -98,7 +90,7 @@ async fn an_event_is_acknowledged_only_once_stored_and_nats_down_at_the_start_st
     nats.restart().await;
     page.acked(1).await;
     assert_eq!(stored(&nats).await.len(), 1);
-    ready(&bridge).await;
+    bridge.ready().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,8 +98,8 @@ async fn a_resend_to_another_process_is_deduplicated_by_the_stream() {
     let nats = Nats::start().await;
     let one = BridgeProcess::start(&nats.url()).await;
     let two = BridgeProcess::start(&nats.url()).await;
-    ready(&one).await;
-    ready(&two).await;
+    one.ready().await;
+    two.ready().await;
     let mut page = Page::open(one.address, "agent-x", "page-of-agent-x-01").await;
     page.send_chat("once").await;
     page.acked(1).await;
@@ -159,7 +151,7 @@ impl Recorder {
 async fn a_consumer_killed_mid_stream_resumes_and_sees_every_delivery_id() {
     let nats = Nats::start().await;
     let bridge = BridgeProcess::start(&nats.url()).await;
-    ready(&bridge).await;
+    bridge.ready().await;
     let mut page = Page::open(bridge.address, "agent-c", "page-of-agent-c-01").await;
     let total = 40;
     for n in 0..total {
@@ -230,7 +222,7 @@ impl SyncIds {
 async fn a_synchronous_handler_method_sees_its_delivery_id_too() {
     let nats = Nats::start().await;
     let bridge = BridgeProcess::start(&nats.url()).await;
-    ready(&bridge).await;
+    bridge.ready().await;
     let mut page = Page::open(bridge.address, "agent-s", "page-of-agent-s-01").await;
     page.send_chat("sync").await;
     page.acked(1).await;
@@ -254,7 +246,7 @@ async fn what_was_acknowledged_survives_a_sigkill_of_nats_server_without_an_fsyn
     // acknowledges it, and syncs to disk every 2 minutes; a crash of the process loses nothing
     let mut nats = Nats::start_with(false).await;
     let bridge = BridgeProcess::start(&nats.url()).await;
-    ready(&bridge).await;
+    bridge.ready().await;
     let mut page = Page::open(bridge.address, "agent-k", "page-of-agent-k-01").await;
     for n in 0..20 {
         page.send_chat(&format!("chat-{n}")).await;

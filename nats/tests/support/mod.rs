@@ -203,6 +203,15 @@ impl BridgeProcess {
         }
     }
 
+    /// Waits until the backbone has made its streams (its ingest readiness says so).
+    pub async fn ready(&self) {
+        let backbone = self.backbone.clone();
+        until("the backbone's streams", move || {
+            partner_events_bridge::Backbone::ready(&*backbone)
+        })
+        .await;
+    }
+
     /// Ends the process's server at once, as a crash would (its sockets close).
     pub fn crash(&self) {
         self.server.abort();
