@@ -19,23 +19,23 @@
 //! position missing, applied twice, out of order, or never published), how many messages were
 //! applied and how many repeats the pages skipped. It exits 1 on any violation.
 
+mod page_side;
+
 use std::collections::{HashMap, VecDeque};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use page_side::{next_json, open, origin_of};
+
+use futures_util::SinkExt;
 use serde_json::{json, Value};
 use tokio::sync::{watch, Notify};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 /// What was published to each agent, once the test says.
 type Published = watch::Receiver<Option<Arc<HashMap<String, Vec<u64>>>>>;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// How long the pages may take to apply what was published, once told what it was.
 const APPLY_WITHIN: Duration = Duration::from_secs(90);
@@ -331,37 +331,4 @@ impl Page {
             .map_or(0, Vec::len);
         report.applied.len() >= want || tokio::time::Instant::now() > apply_by
     }
-}
-
-async fn open(url: &str, origin: &str) -> Result<Socket, String> {
-    let mut request = url
-        .into_client_request()
-        .map_err(|error| error.to_string())?;
-    let headers = request.headers_mut();
-    headers.insert("origin", origin.parse().map_err(|_| "a bad origin")?);
-    headers.insert(
-        "sec-websocket-protocol",
-        "partner-events.v1".parse().map_err(|_| "?")?,
-    );
-    let (socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
-        .await
-        .map_err(|error| error.to_string())?;
-    Ok(socket)
-}
-
-async fn next_json(socket: &mut Socket) -> Option<Value> {
-    while let Some(frame) = socket.next().await {
-        match frame {
-            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-    None
-}
-
-fn origin_of(url: &str) -> String {
-    let rest = url.trim_start_matches("ws://").trim_start_matches("wss://");
-    let host = rest.split('/').next().unwrap_or(rest);
-    format!("http://{host}")
 }

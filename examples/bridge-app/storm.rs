@@ -18,20 +18,20 @@
 //! reads the survivors' peak memory (`VmHWM`). It prints a report and a JSON line, and exits 1 on
 //! any violation, a session not back within 10 s, or the time limit.
 
+mod page_side;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use page_side::{next_json, open, origin_of};
+
+use futures_util::SinkExt;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// How long a session of the killed process may take to be back.
 const BACK_WITHIN: Duration = Duration::from_secs(10);
@@ -382,33 +382,6 @@ async fn session(
     report
 }
 
-async fn open(url: &str, origin: &str) -> Result<Socket, String> {
-    let mut request = url
-        .into_client_request()
-        .map_err(|error| error.to_string())?;
-    let headers = request.headers_mut();
-    headers.insert("origin", origin.parse().map_err(|_| "a bad origin")?);
-    headers.insert(
-        "sec-websocket-protocol",
-        "partner-events.v1".parse().map_err(|_| "?")?,
-    );
-    let (socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
-        .await
-        .map_err(|error| error.to_string())?;
-    Ok(socket)
-}
-
-async fn next_json(socket: &mut Socket) -> Option<Value> {
-    while let Some(frame) = socket.next().await {
-        match frame {
-            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-    None
-}
-
 /// Each process's `partner_events_sessions_open`, in order (0 where it does not answer), read
 /// with a plain HTTP/1.0 GET.
 async fn sessions_open(metrics: &[String]) -> Vec<u64> {
@@ -439,12 +412,6 @@ async fn http_get(url: &str) -> Option<String> {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.ok()?;
     Some(response)
-}
-
-fn origin_of(url: &str) -> String {
-    let rest = url.trim_start_matches("ws://").trim_start_matches("wss://");
-    let host = rest.split('/').next().unwrap_or(rest);
-    format!("http://{host}")
 }
 
 fn memory_kib(pid: u32, field: &str) -> Option<u64> {
