@@ -188,7 +188,12 @@ async fn connect(
             "partner-events.v1".parse().expect("a header"),
         );
     }
-    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
+    // small client buffers: the client shares this process, and its default 128 KiB each would
+    // bury the server's allocations in a heap profile (valgrind --tool=massif)
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(1024)
+        .write_buffer_size(1024);
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), true)
         .await
         .expect("a connection");
     if acked {

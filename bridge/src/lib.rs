@@ -476,12 +476,12 @@ where
     }
     let upgrade = upgrade.protocols([wire::ACKED_PROTOCOL]);
     let acked = upgrade.selected_protocol().is_some();
-    let mut authorized = None;
+    let mut identity = None;
     if !acked {
         // the plain wire checks the token at the handshake; the acknowledged protocol, at hello
         if let Some(check) = &shared.authorize {
             match check(handshake.token.clone()).await {
-                Ok(principal) => authorized = Some(principal),
+                Ok(principal) => identity = Some(principal),
                 Err(refused) => {
                     shared.counters.refused(Refused::token);
                     return (StatusCode::UNAUTHORIZED, refused.to_string()).into_response();
@@ -507,7 +507,7 @@ where
                 if acked {
                     connection::run_acked(socket, shared, handshake.token).await;
                 } else {
-                    connection::run_plain(socket, shared, handshake.token, authorized).await;
+                    connection::run_plain(socket, shared, handshake.token, identity).await;
                 }
                 counters.unlabelled.sessions_open.dec();
             })

@@ -4,11 +4,11 @@
 //! ([`Session::principal`](crate::Session::principal)), and its key
 //! ([`Session::agent`](crate::Session::agent)) is the identity pages are addressed by.
 
-use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+
+use partner_events::Identity;
 
 /// A principal: whom a session's token belongs to. Implement it for the partner's own type;
 /// `String` is one whose key is itself.
@@ -66,31 +66,13 @@ impl fmt::Display for Unauthorized {
 
 impl std::error::Error for Unauthorized {}
 
-/// A session's principal, with its type erased so that a [`Session`](crate::Session) names no
-/// type parameter; read back typed with [`Authorized::get`].
-#[derive(Clone)]
-pub(crate) struct Authorized {
-    key: Arc<str>,
-    principal: Arc<dyn Any + Send + Sync>,
-}
-
-impl Authorized {
-    fn new<P: Principal>(principal: P) -> Result<Self, String> {
-        let key = principal.key();
-        check_key(key)?;
-        Ok(Authorized {
-            key: key.into(),
-            principal: Arc::new(principal),
-        })
-    }
-
-    pub(crate) fn key(&self) -> &str {
-        &self.key
-    }
-
-    pub(crate) fn get<P: Principal>(&self) -> Option<&P> {
-        self.principal.downcast_ref()
-    }
+/// Resolves a principal to the session's identity: its key checked, its value erased (so that a
+/// [`Session`](crate::Session) names no type parameter) and read back typed with
+/// [`Identity::principal`].
+fn identify<P: Principal>(principal: P) -> Result<Identity, String> {
+    let key = principal.key();
+    check_key(key)?;
+    Ok(Identity::new(key).with_principal(principal))
 }
 
 /// Whether `key` may address pages: 1 to 64 characters of `[A-Za-z0-9_-]`. Dots, wildcards
@@ -117,12 +99,12 @@ pub(crate) fn is_id(id: &str, length: std::ops::RangeInclusive<usize>) -> bool {
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
-type Checked = Pin<Box<dyn Future<Output = Result<Authorized, Unauthorized>> + Send>>;
+type Checked = Pin<Box<dyn Future<Output = Result<Identity, Unauthorized>> + Send>>;
 
 /// The partner's check, with its principal type erased.
 pub(crate) type Authorize = dyn Fn(Option<String>) -> Checked + Send + Sync;
 
-/// Wraps the partner's check: its principal, erased, or why not. A principal whose key cannot
+/// Wraps the partner's check: the identity of its principal, or why not. A principal whose key cannot
 /// address pages is a mistake in the partner's code: it is refused, and logged as an error.
 pub(crate) fn erase<P, C, Fut>(check: C) -> Box<Authorize>
 where
@@ -134,7 +116,7 @@ where
         let checking = check(token);
         Box::pin(async move {
             let principal = checking.await?;
-            Authorized::new(principal).map_err(|why| {
+            identify(principal).map_err(|why| {
                 tracing::error!("{why}; the session is refused (fix the partner's Principal::key)");
                 Unauthorized::new("the server could not identify this session")
             })
@@ -166,10 +148,10 @@ mod tests {
 
     #[test]
     fn a_principal_reads_back_as_its_own_type_only() {
-        let authorized = Authorized::new("agent-7".to_owned()).unwrap();
-        assert_eq!(authorized.key(), "agent-7");
+        let identity = identify("agent-7".to_owned()).unwrap();
+        assert_eq!(identity.key(), "agent-7");
         assert_eq!(
-            authorized.get::<String>().map(String::as_str),
+            identity.principal::<String>().map(String::as_str),
             Some("agent-7")
         );
         struct Other;
@@ -178,6 +160,10 @@ mod tests {
                 "other"
             }
         }
-        assert!(authorized.get::<Other>().is_none());
+        assert!(identity.principal::<Other>().is_none());
+        assert!(
+            identify("agent.7".to_owned()).is_err(),
+            "a key that cannot address pages"
+        );
     }
 }

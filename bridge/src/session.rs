@@ -10,7 +10,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::outbox::{Json, Outlet};
-use crate::principal::{Authorized, Principal};
+use partner_events::Identity;
+
+use crate::principal::Principal;
 
 /// A handle on one session, given to the factory that makes its handler. Clone it freely: every
 /// clone sends to the same page.
@@ -27,7 +29,7 @@ struct Inner {
     id: u64,
     page_session: Option<Arc<str>>,
     token: Option<String>,
-    authorized: Option<Authorized>,
+    identity: Option<Identity>,
     outlet: Arc<dyn Outlet>,
 }
 
@@ -48,7 +50,7 @@ impl Session {
         id: u64,
         page_session: Option<Arc<str>>,
         token: Option<String>,
-        authorized: Option<Authorized>,
+        identity: Option<Identity>,
         outlet: Arc<dyn Outlet>,
     ) -> Self {
         Session {
@@ -56,7 +58,7 @@ impl Session {
                 id,
                 page_session,
                 token,
-                authorized,
+                identity,
                 outlet,
             }),
         }
@@ -83,13 +85,20 @@ impl Session {
     /// resolved the token to ([`Principal::key`]): the agent this session's page belongs to.
     /// `None` without a check.
     pub fn agent(&self) -> Option<&str> {
-        self.inner.authorized.as_ref().map(Authorized::key)
+        self.inner.identity.as_ref().map(Identity::key)
     }
 
     /// The principal the bridge's [`authorize`](crate::Bridge::authorize) check resolved the
     /// token to, as its type `P`; `None` without a check, or for another type.
     pub fn principal<P: Principal>(&self) -> Option<&P> {
-        self.inner.authorized.as_ref()?.get()
+        self.inner.identity.as_ref()?.principal()
+    }
+
+    /// Whom the session belongs to: its principal's key, and the principal, as the handler's
+    /// [`EventContext::identity`](partner_events::EventContext) has it for every message of the
+    /// session. `None` without a check.
+    pub fn identity(&self) -> Option<&Identity> {
+        self.inner.identity.as_ref()
     }
 
     /// Sends an event to this session's page, which calls `partnerSDK.system.sendEvent(name,

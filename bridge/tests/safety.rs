@@ -40,7 +40,10 @@ impl TestApp {
     }
 }
 
-async fn serve(bridge: Bridge<TestApp>) -> SocketAddr {
+async fn serve<H>(bridge: Bridge<H>) -> SocketAddr
+where
+    H: partner_events::Handler + Send + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, bridge.into_router()).await.unwrap() });
@@ -378,4 +381,99 @@ async fn the_page_module_is_served_beside_the_endpoint() {
         "{response}"
     );
     assert!(response.ends_with(partner_events_bridge::PAGE_MODULE));
+}
+
+/// A handler whose methods are all synchronous: its `route` runs the method as it is called.
+struct SyncApp {
+    session: Session,
+}
+
+/// The partner's own principal type: what the handler's context gives back.
+struct Agent {
+    id: String,
+    team: &'static str,
+}
+
+impl partner_events_bridge::Principal for Agent {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+#[partner_events::handler]
+impl SyncApp {
+    fn on_hold(&mut self, hold: AwInteractionHoldV1, context: &partner_events::EventContext) {
+        assert_ne!(hold.interaction_id, "boom", "a synchronous handler bug");
+        let said = format!(
+            "key {:?} team {:?}",
+            context.identity.as_ref().map(partner_events::Identity::key),
+            context.principal::<Agent>().map(|agent| agent.team),
+        );
+        self.say(hold.interaction_id, said);
+    }
+
+    fn fallback(&mut self, _message: partner_events::Unhandled) {
+        let current = partner_events::Identity::current();
+        let said = format!(
+            "fallback key {:?}",
+            current.as_ref().map(|identity| identity.key())
+        );
+        self.say("fallback".into(), said);
+    }
+}
+
+impl SyncApp {
+    fn say(&self, interaction_id: String, message: String) {
+        let reply = AwChatMessageReceivedV1 {
+            message,
+            interaction_id,
+            schema_version: Default::default(),
+        };
+        self.session.send(&reply).expect("the page is connected");
+    }
+}
+
+#[tokio::test]
+async fn every_message_carries_the_sessions_principal_and_a_synchronous_panic_is_contained() {
+    let bridge = Bridge::new(|session| SyncApp { session }).authorize(|token| async move {
+        match token.as_deref() {
+            Some("agent-7") => Ok(Agent {
+                id: "agent-7".into(),
+                team: "blue",
+            }),
+            _ => Err(Unauthorized::new("no agent has this token")),
+        }
+    });
+    let address = serve(bridge).await;
+    let origin = same_origin(address);
+    let mut client = connect(address, "?token=agent-7", Some(&origin))
+        .await
+        .unwrap();
+    client.send(Message::text(hold("h1"))).await.unwrap();
+    assert_eq!(
+        reply_to(next(&mut client).await),
+        (
+            "h1".into(),
+            r#"key Some("agent-7") team Some("blue")"#.into()
+        )
+    );
+    // not an event: `fallback` reads the identity from its scope
+    client
+        .send(Message::text(r#"{"type":"error","message":{}}"#))
+        .await
+        .unwrap();
+    assert_eq!(
+        reply_to(next(&mut client).await),
+        ("fallback".into(), r#"fallback key Some("agent-7")"#.into())
+    );
+
+    client.send(Message::text(hold("boom"))).await.unwrap();
+    let error = error_of(next(&mut client).await);
+    assert!(
+        error.starts_with(
+            "the handler panicked (assertion `left != right` failed: a synchronous handler bug"
+        ),
+        "{error}"
+    );
+    assert_eq!(next(&mut client).await, None);
 }

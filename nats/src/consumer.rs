@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use async_nats::jetstream::consumer::{pull, AckPolicy};
 use async_nats::jetstream::{AckKind, Context};
+use futures_util::future::Either;
 use futures_util::{FutureExt, StreamExt};
-use partner_events::{Decoder, DeliveryId, Dispatch, Handler};
+use partner_events::{Decoder, DeliveryId, Dispatch, Handler, Identity};
 
 use crate::subjects;
 
@@ -18,7 +19,10 @@ const RETRY_AFTER: Duration = Duration::from_millis(500);
 ///
 /// Delivery is at least once: an event whose handler returned but whose acknowledgement was lost
 /// (the consumer died in between) comes again, with the same [`DeliveryId`], which the handler
-/// reads in `EventContext::delivery` (or [`DeliveryId::current`]) to apply it once.
+/// reads in `EventContext::delivery` (or [`DeliveryId::current`]) to apply it once. Whom the
+/// event came from is in `EventContext::identity` (or [`Identity::current`]): the agent's key, as
+/// the bridge's `authorize` check resolved the page's session (the principal's own type stays in
+/// the bridge's process).
 #[derive(Debug, Clone)]
 pub struct EventConsumer {
     pub(crate) jetstream: Context,
@@ -92,16 +96,22 @@ impl EventConsumer {
                     .and_then(|headers| headers.get(subjects::AGENT_HEADER))
                     .map(|agent| agent.as_str().to_owned());
                 let decoded = decoder.decode_slice(&message.payload);
-                // the handler's route is called inside the scope (not only polled there): a
-                // synchronous method reads its delivery id as it is called
+                // the handler's route is called inside the scopes (not only polled there): a
+                // synchronous method reads its delivery id and identity as it is called
                 let routing = async {
                     AssertUnwindSafe(async { handler.route(decoded).await })
                         .catch_unwind()
                         .await
                 };
+                // whom the event came from: the agent's key (the bridge's principal type is
+                // the bridge process's own; the stream carries the key)
+                let identified = match &agent {
+                    Some(agent) => Either::Left(Identity::new(agent.as_str()).scope(routing)),
+                    None => Either::Right(routing),
+                };
                 let routed = match delivery.clone() {
-                    Some(delivery) => delivery.scope(routing).await,
-                    None => routing.await,
+                    Some(delivery) => delivery.scope(identified).await,
+                    None => identified.await,
                 };
                 let panicked = routed.is_err();
                 if let Ok(Dispatch::Unhandled(_)) = &routed {

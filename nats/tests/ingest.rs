@@ -206,20 +206,25 @@ async fn a_consumer_killed_mid_stream_resumes_and_sees_every_delivery_id() {
     assert!(recorder.seen.lock().unwrap().len() >= total as usize);
 }
 
-/// A handler whose method is synchronous: it reads its delivery id as it is called.
+/// A handler whose method is synchronous: it reads its delivery id and whom the event came from
+/// as it is called.
 #[derive(Clone, Default)]
-struct SyncIds(Arc<Mutex<Vec<Option<String>>>>);
+struct SyncIds(Arc<Mutex<Vec<(Option<String>, Option<String>)>>>);
 
 #[partner_events::handler]
 impl SyncIds {
     fn on_chat(&mut self, _chat: AwChatInitV1, context: &EventContext) {
         let id = context.delivery.as_ref().map(ToString::to_string);
-        self.0.lock().unwrap().push(id);
+        let agent = context
+            .identity
+            .as_ref()
+            .map(|identity| identity.key().to_owned());
+        self.0.lock().unwrap().push((id, agent));
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_synchronous_handler_method_sees_its_delivery_id_too() {
+async fn a_synchronous_handler_method_sees_its_delivery_id_and_agent_too() {
     let nats = Nats::start().await;
     let bridge = BridgeProcess::start(&nats.url()).await;
     bridge.ready().await;
@@ -236,7 +241,10 @@ async fn a_synchronous_handler_method_sees_its_delivery_id_too() {
     consumer.abort();
     assert_eq!(
         *ids.0.lock().unwrap(),
-        vec![Some("page-of-agent-s-01/1".to_owned())]
+        vec![(
+            Some("page-of-agent-s-01/1".to_owned()),
+            Some("agent-s".to_owned())
+        )]
     );
 }
 

@@ -7,6 +7,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use crate::ambient::{self, Slot};
+
 /// Which delivery of which session a message is: the page's session id and the number the page
 /// gave the message. A host that resends messages (the WebSocket bridge's acknowledged protocol
 /// resends what the server had not acknowledged when it died) gives a resent message the same id,
@@ -76,7 +78,7 @@ impl fmt::Debug for DeliveryId {
 
 std::thread_local! {
     /// The delivery the future being polled on this thread is handling (see [`DeliveryId::scope`]).
-    static CURRENT: RefCell<Option<DeliveryId>> = const { RefCell::new(None) };
+    static CURRENT: Slot<DeliveryId> = const { RefCell::new(None) };
 }
 
 impl DeliveryId {
@@ -96,7 +98,7 @@ impl DeliveryId {
     /// assert_eq!(DeliveryId::current(), None, "only inside the scope");
     /// ```
     pub fn current() -> Option<DeliveryId> {
-        CURRENT.with(|current| current.borrow().clone())
+        ambient::current(&CURRENT)
     }
 
     /// Runs `future` with this id as [`DeliveryId::current`], for a host that numbers what it
@@ -126,25 +128,7 @@ impl<F: Future> Future for DeliveryScope<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        // swapped in for the poll and back out after it, also when the future panics
-        let _in_place = Swap::new(this.delivery);
-        this.future.poll(cx)
-    }
-}
-
-/// While alive, the thread's current delivery and the one it holds are exchanged.
-struct Swap<'a>(&'a mut Option<DeliveryId>);
-
-impl<'a> Swap<'a> {
-    fn new(delivery: &'a mut Option<DeliveryId>) -> Self {
-        CURRENT.with(|current| std::mem::swap(&mut *current.borrow_mut(), delivery));
-        Swap(delivery)
-    }
-}
-
-impl Drop for Swap<'_> {
-    fn drop(&mut self) {
-        CURRENT.with(|current| std::mem::swap(&mut *current.borrow_mut(), self.0));
+        ambient::with(&CURRENT, this.delivery, || this.future.poll(cx))
     }
 }
 

@@ -4,8 +4,8 @@
 use std::future::Future;
 
 use crate::{
-    DecodeError, DecodedEvent, DeliveryId, EnvelopeVersion, EventCatalog, LifecycleStatus, Message,
-    VersionMatch, VersionSource,
+    DecodeError, DecodedEvent, DeliveryId, EnvelopeVersion, EventCatalog, Identity,
+    LifecycleStatus, Message, VersionMatch, VersionSource,
 };
 
 /// The received events of a handler's catalog.
@@ -57,6 +57,11 @@ pub struct EventContext {
     /// [`DeliveryId::scope`] ([`DeliveryId::current`], which `fallback` reads too). `None` where
     /// the host does not number messages (a plain decode, the bridge's plain wire).
     pub delivery: Option<DeliveryId>,
+    /// Whom the message came from: the principal the host resolved the page's session to (the
+    /// bridge's `authorize` check), by its key and, where the host has it, as the partner's own
+    /// type ([`EventContext::principal`]). The host's [`Identity::scope`] ([`Identity::current`],
+    /// which `fallback` reads too). `None` where the host identifies no one.
+    pub identity: Option<Identity>,
 }
 
 impl EventContext {
@@ -83,7 +88,26 @@ impl EventContext {
             past_sunset: false,
             envelope_version: None,
             delivery: None,
+            identity: None,
         }
+    }
+
+    /// The principal the message came from, as the host's type `P` (the bridge's `authorize`
+    /// check's): `None` where the host identified no one, knows the key only, or for another
+    /// type.
+    ///
+    /// ```
+    /// use partner_events::{EventContext, Identity, LifecycleStatus, VersionMatch, VersionSource};
+    ///
+    /// struct Agent { team: String }
+    ///
+    /// let mut context =
+    ///     EventContext::new(VersionMatch::Exact, VersionSource::Payload, LifecycleStatus::Active);
+    /// context.identity = Some(Identity::new("agent-7").with_principal(Agent { team: "blue".into() }));
+    /// assert_eq!(context.principal::<Agent>().map(|agent| agent.team.as_str()), Some("blue"));
+    /// ```
+    pub fn principal<P: std::any::Any>(&self) -> Option<&P> {
+        self.identity.as_ref()?.principal()
     }
 }
 
@@ -99,13 +123,14 @@ impl<R> DecodedEvent<R> {
                 past_sunset: self.past_sunset,
                 envelope_version: self.envelope_version,
                 delivery: DeliveryId::current(),
+                identity: Identity::current(),
             },
         )
     }
 
     /// The event and its context together again ([`DecodedEvent::into_parts`] apart). The
-    /// context's `delivery` is not kept: a decoded event has none of its own, it is the host's
-    /// [`DeliveryId::scope`].
+    /// context's `delivery` and `identity` are not kept: a decoded event has none of its own,
+    /// they are the host's ([`DeliveryId::scope`], [`Identity::scope`]).
     pub fn from_parts(event: R, context: EventContext) -> Self {
         DecodedEvent {
             event,

@@ -54,6 +54,7 @@
 // Lets the generated code name this crate `::partner_events` here as in users' crates.
 extern crate self as partner_events;
 
+mod ambient;
 mod catalog;
 mod civil;
 mod decode;
@@ -63,6 +64,7 @@ mod error_path;
 mod event;
 mod get_events;
 mod handler;
+mod identity;
 mod lifecycle;
 mod send;
 #[cfg(feature = "testing")]
@@ -78,6 +80,7 @@ pub use error::PayloadError;
 pub use event::{AnyEvent, Direction, Event, ReceivedEvent, SchemaVersion, SendEvent};
 pub use get_events::{EventsReport, GetEventsResponse};
 pub use handler::{Dispatch, EventContext, Handler, ReceivedOf, Unhandled};
+pub use identity::{Identity, IdentityScope};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
 pub use partner_events_macros::{handler, include_catalog, Event};
 pub use send::{send_event_args, send_request, Outbox, SendError, Sender};

@@ -8,16 +8,15 @@ use std::sync::Arc;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::FutureExt;
-use partner_events::{DeliveryId, Handler};
+use partner_events::{DeliveryId, Handler, Identity};
 use serde_json::value::RawValue;
 use tokio::sync::OwnedMutexGuard;
 use tracing::Instrument;
 
-use super::route::{log_unhandled, make_handler, panic_text, panicked, route};
+use super::route::{identified, log_unhandled, make_handler, panic_text, panicked, route};
 use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
 use crate::backbone::{AgentPage, PageEvent};
 use crate::outbox::{Outbox, Pipe, DELIVERY};
-use crate::principal::Authorized;
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
 use crate::stats::{ErrorKind, Refused};
@@ -50,7 +49,7 @@ pub(crate) async fn run<H>(
             }
             (message, code)
         }
-        Ok((hello, authorized)) => match attach(&shared, &hello, authorized).await {
+        Ok((hello, identity)) => match attach(&shared, &hello, identity).await {
             Err(message) => (message, close::PROTOCOL),
             Ok(Err(Refusal::Foreign)) => {
                 shared.counters.refused(Refused::foreign_session);
@@ -106,7 +105,7 @@ async fn hello<H: Handler>(
     socket: &mut WebSocket,
     shared: &Shared<H>,
     url_token: Option<String>,
-) -> Result<(Hello, Option<Authorized>), (String, u16)> {
+) -> Result<(Hello, Option<Identity>), (String, u16)> {
     let within = shared.config.hello_within;
     let first = tokio::time::timeout(within, socket.recv())
         .await
@@ -152,7 +151,7 @@ async fn hello<H: Handler>(
         ));
     }
     hello.token = hello.token.or(url_token);
-    let authorized = match &shared.authorize {
+    let identity = match &shared.authorize {
         Some(check) => Some(
             check(hello.token.clone())
                 .await
@@ -160,13 +159,13 @@ async fn hello<H: Handler>(
         ),
         None => None,
     };
-    Ok((hello, authorized))
+    Ok((hello, identity))
 }
 
 async fn attach<H>(
     shared: &Arc<Shared<H>>,
     hello: &Hello,
-    authorized: Option<Authorized>,
+    identity: Option<Identity>,
 ) -> Result<Result<Attached<H>, Refusal>, String>
 where
     H: Handler + Send + 'static,
@@ -188,7 +187,7 @@ where
                     id,
                     Some(page_session),
                     hello.token.clone(),
-                    authorized,
+                    identity,
                     Arc::clone(&outbox) as _,
                 );
                 let handler = make_handler(shared, &session)?;
@@ -395,7 +394,12 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         let routed = DELIVERY
             .scope(
                 Cell::new((seq, 0)),
-                delivery.scope(route(&mut self.core.handler, decoded, &shared.counters)),
+                delivery.scope(route(
+                    &mut self.core.handler,
+                    &self.slot.session,
+                    decoded,
+                    &shared.counters,
+                )),
             )
             .await;
         routed.map(|dispatch| log_unhandled(session, &dispatch))
@@ -424,7 +428,10 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
                 let routed = DELIVERY
                     .scope(
                         Cell::new((seq, 0)),
-                        scope.scope(std::panic::AssertUnwindSafe(handling).catch_unwind()),
+                        scope.scope(identified(
+                            &self.slot.session,
+                            std::panic::AssertUnwindSafe(handling).catch_unwind(),
+                        )),
                     )
                     .await;
                 counters.unlabelled.page_messages_handled.inc();

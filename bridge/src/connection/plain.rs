@@ -5,13 +5,12 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::ws::{Utf8Bytes, WebSocket};
-use partner_events::Handler;
+use partner_events::{Handler, Identity};
 use tracing::Instrument;
 
 use super::route::{log_unhandled, make_handler, panicked, route};
 use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
 use crate::outbox::{Pipe, PlainOutlet};
-use crate::principal::Authorized;
 use crate::session::Session;
 use crate::stats::ErrorKind;
 use crate::wire::ServerFrame;
@@ -21,7 +20,7 @@ pub(crate) async fn run<H>(
     mut socket: Box<WebSocket>,
     shared: Arc<Shared<H>>,
     token: Option<String>,
-    authorized: Option<Authorized>,
+    identity: Option<Identity>,
 ) where
     H: Handler + Send + 'static,
 {
@@ -32,7 +31,7 @@ pub(crate) async fn run<H>(
         counters: Arc::clone(&shared.counters),
     };
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-    let session = Session::new(id, None, token, authorized, Arc::new(outlet));
+    let session = Session::new(id, None, token, identity, Arc::new(outlet));
     let handler = match make_handler(&shared, &session) {
         Ok(handler) => handler,
         Err(message) => {
@@ -58,7 +57,7 @@ pub(crate) async fn run<H>(
         shared: &shared,
         handler,
         pipe: &pipe,
-        id,
+        session,
     };
     serve(
         &mut socket,
@@ -71,12 +70,12 @@ pub(crate) async fn run<H>(
     .await;
 }
 
-/// A plain session: its handler and its connection's pipe.
+/// A plain session: its handler, its connection's pipe and its handle.
 struct Plain<'a, H: Handler> {
     shared: &'a Shared<H>,
     handler: H,
     pipe: &'a Pipe,
-    id: u64,
+    session: Session,
 }
 
 fn error(message: &str) -> String {
@@ -93,9 +92,9 @@ impl<H: Handler + Send> Protocol for Plain<'_, H> {
         if let Err(decode_error) = &decoded {
             self.pipe.push(error(&decode_error.to_string()).into());
         }
-        match route(&mut self.handler, decoded, counters).await {
+        match route(&mut self.handler, &self.session, decoded, counters).await {
             Ok(dispatch) => {
-                log_unhandled(self.id, &dispatch);
+                log_unhandled(self.session.id(), &dispatch);
                 Flow::Continue
             }
             Err(panic) => {

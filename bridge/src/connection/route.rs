@@ -3,12 +3,15 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
+use futures_util::future::Either;
 use futures_util::FutureExt;
 use partner_events::{
-    AnyEvent, DecodeError, Dispatch, Handler, Message as SdkMessage, Outcome, ReceivedOf, Unhandled,
+    AnyEvent, DecodeError, Dispatch, Handler, IdentityScope, Message as SdkMessage, Outcome,
+    ReceivedOf, Unhandled,
 };
 use tracing::Instrument;
 
@@ -36,18 +39,30 @@ pub(crate) fn make_handler<H: Handler>(shared: &Shared<H>, session: &Session) ->
     }
 }
 
-/// Counts a decoded message, routes it through the handler and times it; `Err` with the panic's
-/// text if the handler panicked.
+/// `handling`, with whom the session belongs to in place for the handler's context
+/// ([`EventContext::identity`](partner_events::EventContext), [`Identity::current`]).
+pub(crate) fn identified<F: Future>(session: &Session, handling: F) -> Either<IdentityScope<F>, F> {
+    match session.identity() {
+        Some(identity) => Either::Left(identity.clone().scope(handling)),
+        None => Either::Right(handling),
+    }
+}
+
+/// Counts a decoded message, routes it through the handler (with the session's identity in
+/// place) and times it; `Err` with the panic's text if the handler panicked.
 pub(crate) async fn route<H: Handler>(
     handler: &mut H,
+    session: &Session,
     decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
     counters: &Counters,
 ) -> Result<Dispatch<ReceivedOf<H>>, String> {
     let (event, outcome, version) = count(counters, &decoded);
     let span = tracing::debug_span!("message", event = %event, version = version.as_deref(), outcome = ?outcome);
     let started = Instant::now();
-    let routed = AssertUnwindSafe(handler.route(decoded))
-        .catch_unwind()
+    // `route` is called inside the scope and the unwind guard, not only polled there: for a
+    // handler whose methods are all synchronous it runs the method as it is called
+    let routing = AssertUnwindSafe(async { handler.route(decoded).await }).catch_unwind();
+    let routed = identified(session, routing)
         .instrument(span)
         .await
         .map_err(|panic| panic_text(&*panic).to_owned());
