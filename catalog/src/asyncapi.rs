@@ -26,10 +26,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::docs;
 use crate::model::{Catalog, Direction, Event, Payload, Version};
 use crate::naming::version_type_name;
-use crate::schema::{object_schema, send_request, Refs};
+use crate::schema::{object_schema, Refs};
+use crate::{docs, envelope};
 
 const SHAPES: Refs = Refs("#/components/schemas/");
 
@@ -150,6 +150,7 @@ mod nats {
     use serde_json::{json, Map, Value};
 
     use super::{message_key, SHAPES};
+    use crate::envelope;
     use crate::model::{Catalog, Direction};
     use crate::naming::version_type_name;
 
@@ -391,22 +392,10 @@ mod nats {
                 "name": OTHER_EVENT,
                 "title": "An event the catalog does not have",
                 "summary": "A page delivered an event whose name or schema version the catalog does not have, as the page's `onMessage` received it.",
-                "payload": {
-                    "type": "object",
-                    "required": ["type", "message"],
-                    "properties": {
-                        "type": {"const": "event"},
-                        "schemaVersion": {"type": "string"},
-                        "message": {
-                            "type": "object",
-                            "required": ["eventName", "value"],
-                            "properties": {
-                                "eventName": {"type": "string"},
-                                "value": {"description": "The event's payload, as the host sent it."},
-                            },
-                        },
-                    },
-                },
+                "payload": envelope::event_message_schema(
+                    json!({"type": "string"}),
+                    json!({"description": "The event's payload, as the host sent it."}),
+                ),
                 "traits": traits,
             }),
         );
@@ -427,20 +416,8 @@ mod nats {
 fn message(event: &Event, version: &Version, type_name: &str) -> Value {
     let value = json!({"$ref": format!("{}{type_name}", SHAPES.0)});
     let payload = match event.direction {
-        Direction::Received => json!({
-            "type": "object",
-            "required": ["type", "message"],
-            "properties": {
-                "type": {"const": "event"},
-                "schemaVersion": {"type": "string"},
-                "message": {
-                    "type": "object",
-                    "required": ["eventName", "value"],
-                    "properties": {"eventName": {"const": event.name}, "value": value},
-                },
-            },
-        }),
-        Direction::Send => send_request(json!({"const": event.name}), value),
+        Direction::Received => envelope::event_message_schema(json!({"const": event.name}), value),
+        Direction::Send => envelope::send_request_schema(json!({"const": event.name}), value),
     };
     let date = |d: Option<crate::Date>| d.map(|d| d.to_string());
     let mut message = json!({

@@ -14,11 +14,15 @@
 //! `typescript`, `asyncapi`). The code generator behind the macros (`expand`, `derive`,
 //! `handler`, `layout`) and the catalog diff are public only because `partner-events-macros`
 //! and the command-line tool, separate crates, call them: they are hidden from the docs and may
-//! change in any release. The readers (`load`'s steps, `yaml`, `naming`, `date`) are private.
+//! change in any release. The readers (`load`'s steps, `yaml`, `naming`, `date`) are private, and
+//! so is `envelope`, the SDK envelope the generators share: the runtime spells its own copy, which
+//! a test holds to this one.
 
 mod date;
 pub mod diagnostic;
 pub mod docs;
+#[cfg(any(feature = "sample", feature = "tooling"))]
+mod envelope;
 mod load;
 pub mod model;
 mod naming;

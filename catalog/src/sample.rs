@@ -21,6 +21,7 @@
 
 use serde_json::{json, Map, Number, Value};
 
+use crate::envelope;
 use crate::model::{Catalog, Event, Object, Payload, Type, Version};
 
 /// Past this many nested objects, samples are filled minimally.
@@ -50,20 +51,13 @@ pub fn payload(catalog: &Catalog, version: &Version, fill: &mut Fill<'_>) -> Val
 /// The SDK message that carries a payload, as `onMessage` receives it, as one line of JSON with
 /// the envelope's keys in the SDK's order (`type`, `schemaVersion`, `message`).
 pub fn message(event: &Event, version: &Version, payload: &Value) -> String {
-    format!(
-        r#"{{"type":"event","schemaVersion":{},"message":{{"eventName":{},"value":{payload}}}}}"#,
-        Value::from(version.version.to_string()),
-        Value::from(event.name.as_str()),
-    )
+    envelope::event_message_text(&event.name, &version.version.to_string(), payload)
 }
 
 /// The request the partner's SDK posts for `system.sendEvent(name, data)` with a send-direction
 /// event's payload, as one line of JSON with the SDK's keys in its order.
 pub fn send_request(event: &Event, payload: &Value) -> String {
-    format!(
-        r#"{{"type":"request","message":{{"action":"sendEvent","namespace":"system","value":{{"name":{},"data":{payload}}}}}}}"#,
-        Value::from(event.name.as_str()),
-    )
+    envelope::send_request_text(&event.name, payload)
 }
 
 struct Sampler<'c, 'f, 'r> {

@@ -10,6 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::envelope;
 use crate::model::{Catalog, Event, Object, Payload, Type, Version};
 
 /// The JSON Schema dialect every document declares.
@@ -41,60 +42,18 @@ pub fn payload_schema(catalog: &Catalog, event: &Event, version: &Version) -> Va
 /// The envelope a partner's `onMessage` receives, for any message, with event messages checked
 /// for `eventName` and `value`.
 pub fn envelope_schema() -> Value {
-    json!({
-        "$schema": DIALECT,
-        "title": "SDK message (onMessage)",
-        "type": "object",
-        "required": ["type", "message"],
-        "properties": {
-            "type": {"type": "string"},
-            "schemaVersion": {"type": "string"},
-            "message": true
-        },
-        "if": {"properties": {"type": {"const": "event"}}},
-        "then": {
-            "properties": {
-                "message": {
-                    "type": "object",
-                    "required": ["eventName", "value"],
-                    "properties": {"eventName": {"type": "string"}, "value": true}
-                }
-            }
-        }
-    })
-}
-
-/// The request the SDK posts for `system.sendEvent`.
-pub fn send_request_schema() -> Value {
-    let mut schema = send_request(json!({"type": "string"}), Value::Bool(true));
+    let mut schema = envelope::any_message_schema();
     schema["$schema"] = json!(DIALECT);
-    schema["title"] = json!("SDK sendEvent request");
+    schema["title"] = json!("SDK message (onMessage)");
     schema
 }
 
-/// The shape of a `sendEvent` request, with the schemas of its event name and its data: any name
-/// and data in [`send_request_schema`], one event's in the AsyncAPI document.
-pub(crate) fn send_request(name: Value, data: Value) -> Value {
-    json!({
-        "type": "object",
-        "required": ["type", "message"],
-        "properties": {
-            "type": {"const": "request"},
-            "message": {
-                "type": "object",
-                "required": ["action", "namespace", "value"],
-                "properties": {
-                    "action": {"const": "sendEvent"},
-                    "namespace": {"const": "system"},
-                    "value": {
-                        "type": "object",
-                        "required": ["name", "data"],
-                        "properties": {"name": name, "data": data}
-                    }
-                }
-            }
-        }
-    })
+/// The request the SDK posts for `system.sendEvent`, for any event name and data.
+pub fn send_request_schema() -> Value {
+    let mut schema = envelope::send_request_schema(json!({"type": "string"}), Value::Bool(true));
+    schema["$schema"] = json!(DIALECT);
+    schema["title"] = json!("SDK sendEvent request");
+    schema
 }
 
 /// Every event's payload schemas, by event name and then version, with the envelope.
