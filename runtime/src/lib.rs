@@ -59,6 +59,7 @@ mod catalog;
 mod civil;
 mod decode;
 mod delivery;
+mod envelope;
 mod error;
 mod error_path;
 mod event;

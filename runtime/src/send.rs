@@ -36,39 +36,7 @@ pub fn send_request<E>(event: &E) -> Result<String, serde_json::Error>
 where
     E: SendEvent + Serialize,
 {
-    request_text(E::NAME, event)
-}
-
-/// The `sendEvent` request for an event's name and payload: the one place its envelope is spelled.
-pub(crate) fn request_text<D>(name: &str, data: &D) -> Result<String, serde_json::Error>
-where
-    D: Serialize + ?Sized,
-{
-    #[derive(Serialize)]
-    struct Request<'a, D: ?Sized> {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        message: RequestMessage<'a, D>,
-    }
-    #[derive(Serialize)]
-    struct RequestMessage<'a, D: ?Sized> {
-        action: &'static str,
-        namespace: &'static str,
-        value: SendEventValue<'a, D>,
-    }
-    #[derive(Serialize)]
-    struct SendEventValue<'a, D: ?Sized> {
-        name: &'a str,
-        data: &'a D,
-    }
-    serde_json::to_string(&Request {
-        kind: "request",
-        message: RequestMessage {
-            action: "sendEvent",
-            namespace: "system",
-            value: SendEventValue { name, data },
-        },
-    })
+    crate::envelope::request_text(E::NAME, event)
 }
 
 /// Where a handler's send events go: the page's `system.sendEvent`, whoever carries them there.

@@ -27,6 +27,11 @@ pub(super) fn decode_fast<'de, C: EventCatalog>(
 
 /// The envelope's keys, matched as they are read, with no string kept (as serde's derived structs
 /// match theirs).
+///
+/// The keys are spelled in `crate::envelope`, but serde's `rename` takes only a literal, so they
+/// are spelled again here and in [`MessageKey`]; a hand-written identifier visitor would name the
+/// constants at the cost of a change to the hot path. `decode`'s tests hold the two spellings
+/// together: this decoder must read what `envelope` writes.
 #[derive(Deserialize)]
 #[serde(field_identifier)]
 pub(super) enum EnvelopeKey {
@@ -40,7 +45,7 @@ pub(super) enum EnvelopeKey {
     Other,
 }
 
-/// An event message's keys.
+/// An event message's keys (spelled in `crate::envelope`; see [`EnvelopeKey`]).
 #[derive(Deserialize)]
 #[serde(field_identifier)]
 pub(super) enum MessageKey {
@@ -70,7 +75,7 @@ impl<'de, C: EventCatalog> Visitor<'de> for EnvelopeVisitor<'_, C> {
         while let Some(key) = map.next_key::<EnvelopeKey>()? {
             match key {
                 EnvelopeKey::Type if !is_event => {
-                    is_event = map.next_value::<&'de str>()? == "event";
+                    is_event = map.next_value::<&'de str>()? == envelope::EVENT;
                     if !is_event {
                         return Err(A::Error::custom("not an event"));
                     }

@@ -3,6 +3,11 @@
 
 use super::*;
 
+/// A host message's envelope, each key optional so that what is missing is said precisely.
+///
+/// The keys here and in [`LooseEventMessage`] are spelled in `crate::envelope`, but serde's
+/// `rename` takes only a literal, so they are spelled again; `decode`'s tests hold the two
+/// spellings together: this reading must find every key `envelope` writes.
 #[derive(Deserialize)]
 pub(super) struct LooseEnvelope<'a> {
     #[serde(rename = "type", borrow, default)]
@@ -13,6 +18,7 @@ pub(super) struct LooseEnvelope<'a> {
     pub(super) message: Option<&'a RawValue>,
 }
 
+/// An event message, the `message` of an event's envelope.
 #[derive(Deserialize)]
 pub(super) struct LooseEventMessage<'a> {
     #[serde(rename = "eventName", borrow, default)]

@@ -31,6 +31,7 @@ use fast::*;
 use loose::*;
 
 use crate::__private::FastPayload;
+use crate::envelope;
 use crate::{
     AnyEvent, CatalogDate, EventCatalog, GetEventsResponse, LifecycleStatus, PayloadError,
     SchemaVersion,
@@ -435,7 +436,7 @@ impl<C: EventCatalog> Decoder<C> {
         let message = envelope
             .message
             .ok_or_else(|| not_sdk("the envelope has no `message`".into()))?;
-        if kind != "event" {
+        if kind != envelope::EVENT {
             let get_events = if kind == "response" {
                 GetEventsResponse::from_message(message.get())?
             } else {
@@ -596,29 +597,12 @@ impl<R: AnyEvent + Serialize> Message<R> {
     /// The message as the SDK sends it: `{"type":…,"schemaVersion":…,"message":…}`. Decoding the
     /// result gives this message back (a newer compatible version comes back as the catalog's).
     pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Envelope<'a, M> {
-            #[serde(rename = "type")]
-            kind: &'a str,
-            #[serde(rename = "schemaVersion", skip_serializing_if = "Option::is_none")]
-            schema_version: Option<&'a str>,
-            message: M,
-        }
-        #[derive(Serialize)]
-        struct EventMessage<'a, P> {
-            #[serde(rename = "eventName")]
-            event_name: &'a str,
-            value: P,
-        }
         let result = match self {
-            Message::Event(decoded) => serde_json::to_string(&Envelope {
-                kind: "event",
-                schema_version: decoded.envelope_version.as_deref(),
-                message: EventMessage {
-                    event_name: decoded.event.event_name(),
-                    value: &decoded.event,
-                },
-            }),
+            Message::Event(decoded) => envelope::event_message_text(
+                decoded.envelope_version.as_deref(),
+                decoded.event.event_name(),
+                &decoded.event,
+            ),
             Message::UnknownEvent {
                 name,
                 envelope_version,
@@ -630,19 +614,12 @@ impl<R: AnyEvent + Serialize> Message<R> {
                 envelope_version,
                 payload,
                 ..
-            } => serde_json::to_string(&Envelope {
-                kind: "event",
-                schema_version: envelope_version.as_deref(),
-                message: EventMessage {
-                    event_name: name,
-                    value: payload,
-                },
-            }),
-            Message::NotEvent(non_event) => serde_json::to_string(&Envelope {
-                kind: &non_event.kind,
-                schema_version: non_event.envelope_version.as_deref(),
-                message: &non_event.message,
-            }),
+            } => envelope::event_message_text(envelope_version.as_deref(), name, payload),
+            Message::NotEvent(non_event) => envelope::host_message_text(
+                &non_event.kind,
+                non_event.envelope_version.as_deref(),
+                &non_event.message,
+            ),
         };
         // Generated payload types, strings and raw JSON always serialize.
         result.expect("serializing a decoded message cannot fail")
@@ -664,7 +641,7 @@ where
         return Ok(None);
     };
     let kind = required_string(envelope.kind, "`type`")?;
-    let (Some(message), true) = (envelope.message, kind == "event") else {
+    let (Some(message), true) = (envelope.message, kind == envelope::EVENT) else {
         return Ok(None);
     };
     let Ok(event_message) = serde_json::from_str::<LooseEventMessage<'a>>(message.get()) else {
@@ -698,4 +675,48 @@ where
     crate::__private::read_payload(payload.get())
         .map(Some)
         .map_err(invalid)
+}
+
+/// The decoders' keys are serde `rename` literals, the writers' are `crate::envelope`'s
+/// constants: these tests hold the two spellings together, since no compiler does.
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::events::Catalog;
+
+    fn hold_message() -> String {
+        let payload = json!({"interactionId": "int-1", "schemaVersion": "1.0.0"});
+        envelope::event_message_text(Some("1.0.0"), "aw-interaction-hold-v1", &payload).unwrap()
+    }
+
+    /// The one-pass decoder takes the common case as `envelope` writes it; were a key spelled
+    /// otherwise, it would leave the message to the slow path and this would fail.
+    #[test]
+    fn the_one_pass_decoder_reads_what_envelope_writes() {
+        let text = hold_message();
+        let mut slot = None;
+        let fast = decode_fast::<Catalog>(&text, &mut slot).expect("the one-pass decoder reads it");
+        assert_eq!(fast.envelope_version, Some("1.0.0"));
+        assert_eq!(fast.name, "aw-interaction-hold-v1");
+        assert!(matches!(fast.payload, FastPayload::Typed));
+        assert!(slot.is_some());
+    }
+
+    /// The slow path's loose reading finds every key `envelope` writes.
+    #[test]
+    fn the_loose_reading_finds_what_envelope_writes() {
+        let text = hold_message();
+        let read: LooseEnvelope<'_> = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.kind.map(RawValue::get), Some(r#""event""#));
+        assert_eq!(read.schema_version.map(RawValue::get), Some(r#""1.0.0""#));
+        let message: LooseEventMessage<'_> =
+            serde_json::from_str(read.message.expect("a message").get()).unwrap();
+        assert_eq!(
+            message.event_name.map(RawValue::get),
+            Some(r#""aw-interaction-hold-v1""#)
+        );
+        assert!(message.value.is_some());
+    }
 }

@@ -74,7 +74,7 @@ impl SentEvent {
     /// The request the SDK posts to the host for it, exactly as [`send_request`](crate::send_request) writes it.
     pub fn request(&self) -> String {
         // a `Value` always serializes
-        crate::send::request_text(self.name, &self.data).unwrap_or_default()
+        crate::envelope::request_text(self.name, &self.data).unwrap_or_default()
     }
 }
 
