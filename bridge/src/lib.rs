@@ -124,10 +124,17 @@ use crate::stats::{Counters, Refused};
 /// `connectBridge`.
 pub const PAGE_MODULE: &str = include_str!("../page/partner-events-bridge.js");
 
-/// The socket's read and write buffers: small, since almost every SDK message is small (a hold is
-/// 178 bytes). They grow for a large message, up to the size limit, so it still gets through; the
-/// default of 128 KiB each cost an idle session 260 KB.
-const SOCKET_BUFFER_BYTES: usize = 1024;
+/// How much the socket reads at a time, which every idle session holds: small, since almost every
+/// SDK message is small. Of the catalog's received events, every sample but those with arrays of
+/// chat messages or codes fits in 512 bytes with the frame's header and the acknowledged
+/// protocol's `{"seq":…,"event":…}` (a hold is 155 bytes, the largest call event 592), so it
+/// arrives in one read; a larger one takes a read per 512 bytes and still gets through, up to the
+/// size limit. 1024 cost every idle session 512 bytes more (the default of 128 KiB cost 260 KB).
+const READ_BUFFER_BYTES: usize = 512;
+
+/// How much the socket gathers before it writes, when the bridge does not flush first (it flushes
+/// after each batch of replies, so this only bounds a batch's copies).
+const WRITE_BUFFER_BYTES: usize = 1024;
 
 /// A router serving the bridge at `/events`, with the default settings: the bridge's own origin
 /// only, no token check, messages up to [`DEFAULT_MAX_MESSAGE_BYTES`].
@@ -489,13 +496,17 @@ where
             }
         }
     }
+    let credentials = Box::new(connection::Credentials {
+        token: handshake.token,
+        identity,
+    });
     let limit = shared.config.max_message_bytes;
     let drain = shared.drain.clone();
     upgrade
         .max_message_size(limit)
         .max_frame_size(limit)
-        .read_buffer_size(SOCKET_BUFFER_BYTES)
-        .write_buffer_size(SOCKET_BUFFER_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             // boxed: the socket is large, and each async layer of the connection would keep a
             // copy of it in every idle connection's task
@@ -505,9 +516,9 @@ where
                 let counters = Arc::clone(&shared.counters);
                 counters.unlabelled.sessions_open.inc();
                 if acked {
-                    connection::run_acked(socket, shared, handshake.token).await;
+                    connection::run_acked(socket, shared, credentials.token).await;
                 } else {
-                    connection::run_plain(socket, shared, handshake.token, identity).await;
+                    connection::run_plain(socket, shared, credentials).await;
                 }
                 counters.unlabelled.sessions_open.dec();
             })

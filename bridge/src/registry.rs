@@ -14,7 +14,7 @@ use tokio::sync::OwnedMutexGuard;
 
 use crate::outbox::Outbox;
 use crate::session::Session;
-use crate::signal::Signal;
+use crate::signal::Flag;
 
 /// What a connection holds while it is attached: the handler and how far it has got.
 pub(crate) struct Core<H> {
@@ -41,12 +41,12 @@ impl<H> Core<H> {
 pub(crate) struct Slot<H> {
     pub(crate) page_session: Arc<str>,
     pub(crate) key: String,
-    token: Option<String>,
+    /// (its token, which a resuming hello must give again, is the session's: one copy)
     pub(crate) session: Session,
     pub(crate) outbox: Arc<Outbox>,
     core: Arc<tokio::sync::Mutex<Core<H>>>,
     /// Cancels the connection attached now, for one that takes over.
-    attached: Mutex<Option<Signal>>,
+    attached: Mutex<Option<Flag>>,
     /// Counts attachments, so that an expiry scheduled at a detach knows whether the session was
     /// taken up again since.
     attachments: AtomicU64,
@@ -71,7 +71,7 @@ pub(crate) struct Attached<H> {
     pub(crate) core: OwnedMutexGuard<Core<H>>,
     pub(crate) resumed: bool,
     /// Cancelled when a newer connection takes the session over.
-    pub(crate) taken_over: Signal,
+    pub(crate) taken_over: Flag,
 }
 
 impl<H: Send + 'static> Registry<H> {
@@ -103,7 +103,7 @@ impl<H: Send + 'static> Registry<H> {
         if let Some(slot) = existing {
             // both compared, in constant time, so the answer's timing tells nothing of either
             let key_matches = same_secret(key, Some(slot.key.as_str()));
-            let token_matches = same_secret(token, slot.token.as_deref());
+            let token_matches = same_secret(token, slot.session.token());
             if !(key_matches & token_matches) {
                 return Ok(Err(Refusal::Foreign));
             }
@@ -127,7 +127,7 @@ impl<H: Send + 'static> Registry<H> {
             // or its resume window passed): then it is not resumed, whose handler may be broken
             // and whose outbox is closed, but started afresh below.
             if self.is_current(&slot) {
-                let taken_over = Signal::default();
+                let taken_over = Flag::default();
                 *slot.lock_attached() = Some(taken_over.clone());
                 slot.attachments.fetch_add(1, Ordering::Relaxed);
                 return Ok(Ok(Attached {
@@ -149,11 +149,10 @@ impl<H: Send + 'static> Registry<H> {
         let guard = Arc::clone(&core)
             .try_lock_owned()
             .map_err(|_| "a new session's lock is free".to_owned())?;
-        let taken_over = Signal::default();
+        let taken_over = Flag::default();
         let slot = Arc::new(Slot {
             page_session: Arc::clone(&id),
             key: new_key(),
-            token: token.map(str::to_owned),
             session,
             outbox,
             core,
@@ -207,7 +206,7 @@ impl<H: Send + 'static> Registry<H> {
 }
 
 impl<H> Slot<H> {
-    fn lock_attached(&self) -> MutexGuard<'_, Option<Signal>> {
+    fn lock_attached(&self) -> MutexGuard<'_, Option<Flag>> {
         self.attached
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -1,6 +1,6 @@
-//! A one-shot signal for the connections' waits (the drain starting, a takeover): set once,
-//! checked with one atomic load, and awaited by registering with its notifier once per
-//! connection, so that a connection's every wait costs no lock.
+//! One-shot signals for the connections' waits (the drain starting, a takeover): set once,
+//! checked with one atomic load, and awaited by registering once per connection, so that a
+//! connection's every wait costs no lock.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use futures_util::task::AtomicWaker;
 use tokio::sync::futures::OwnedNotified;
 use tokio::sync::Notify;
 
@@ -68,6 +69,70 @@ impl Future for Wait {
     }
 }
 
+/// A one-shot signal that one task waits for (a connection, for a takeover of its session): set
+/// once, checked with one atomic load. One allocation per signal and none per wait, where a
+/// [`Signal`] for many waiters costs each waiter a registration: every acknowledged session
+/// holds one of these for as long as it is attached.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Flag(Arc<FlagInner>);
+
+#[derive(Debug, Default)]
+struct FlagInner {
+    set: AtomicBool,
+    waiter: AtomicWaker,
+}
+
+impl Flag {
+    pub(crate) fn set(&self) {
+        self.0.set.store(true, Ordering::Release);
+        self.0.waiter.wake();
+    }
+
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.set.load(Ordering::Acquire)
+    }
+}
+
+/// Waits for a [`Flag`]: resolves once it is set; waiting on no flag never resolves. Poll it
+/// from one task only: it registers that task's waker on its first poll (a task's waker does not
+/// change), and after that only reads the flag.
+pub(crate) struct FlagWait {
+    flag: Option<Flag>,
+    registered: bool,
+}
+
+impl FlagWait {
+    pub(crate) fn on(flag: Option<Flag>) -> Self {
+        FlagWait {
+            flag,
+            registered: false,
+        }
+    }
+}
+
+impl Future for FlagWait {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(flag) = &self.flag else {
+            return Poll::Pending;
+        };
+        if flag.is_set() {
+            return Poll::Ready(());
+        }
+        if !self.registered {
+            flag.0.waiter.register(cx.waker());
+            // a `set` between the load above and the registration woke no one: look again
+            let set = flag.is_set();
+            self.registered = true;
+            if set {
+                return Poll::Ready(());
+            }
+        }
+        Poll::Pending
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +148,23 @@ mod tests {
             let late = late.clone();
             async move { late.wait().await }
         });
+        tokio::task::yield_now().await;
+        assert!(
+            futures_util::poll!(&mut waiting).is_pending(),
+            "not set yet"
+        );
+        late.set();
+        waiting.await.unwrap();
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_flags_waiter_wakes_when_it_is_set_before_or_after_the_wait_began() {
+        let early = Flag::default();
+        early.set();
+        FlagWait::on(Some(early)).await;
+
+        let late = Flag::default();
+        let mut waiting = tokio::spawn(FlagWait::on(Some(late.clone())));
         tokio::task::yield_now().await;
         assert!(
             futures_util::poll!(&mut waiting).is_pending(),

@@ -209,7 +209,10 @@ async fn a_consumer_killed_mid_stream_resumes_and_sees_every_delivery_id() {
 /// A handler whose method is synchronous: it reads its delivery id and whom the event came from
 /// as it is called.
 #[derive(Clone, Default)]
-struct SyncIds(Arc<Mutex<Vec<(Option<String>, Option<String>)>>>);
+struct SyncIds(Arc<Mutex<Vec<Seen>>>);
+
+/// A delivery id and an agent's key, as a handler saw them.
+type Seen = (Option<String>, Option<String>);
 
 #[partner_events::handler]
 impl SyncIds {

@@ -19,6 +19,7 @@ use crate::backbone::{AgentPage, PageEvent};
 use crate::outbox::{Outbox, Pipe, DELIVERY};
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
+use crate::signal::Flag;
 use crate::stats::{ErrorKind, Refused};
 use crate::wire::{acked, close, Body, Hello, PageFrame};
 use crate::Shared;
@@ -40,64 +41,82 @@ pub(crate) async fn run<H>(
     H: Handler + Send + 'static,
 {
     let pipe = Pipe::new();
-    let refused = match hello(&mut socket, &shared, url_token).await {
+    // The hello is read and the session attached in a function of their own, so that neither the
+    // hello nor its futures stay in the connection's task for the life of the session.
+    // (boxed too: the hello's and the attach's futures are the largest a connection awaits, once)
+    match Box::pin(open(&mut socket, &shared, &pipe, url_token)).await {
+        Ok((session, taken_over, span)) => {
+            serve(
+                &mut socket,
+                &pipe,
+                session,
+                Some(taken_over),
+                (&shared.drain, &shared.config, &shared.counters),
+            )
+            .instrument(span)
+            .await;
+        }
         Err((message, code)) => {
-            if code == close::UNAUTHORIZED {
+            pipe.push(acked::error(&message, None).into());
+            close_with(
+                &mut socket,
+                &pipe,
+                &mut Unwritten::default(),
+                (code, ""),
+                &shared.config,
+            )
+            .await;
+        }
+    }
+}
+
+/// Reads the hello, checks its token and attaches the session: the session on this connection,
+/// the signal of a takeover and the session's span; or the error frame's text and the close code.
+async fn open<'a, H>(
+    socket: &mut WebSocket,
+    shared: &'a Arc<Shared<H>>,
+    pipe: &'a Arc<Pipe>,
+    url_token: Option<String>,
+) -> Result<(Acked<'a, H>, Flag, tracing::Span), (String, u16)>
+where
+    H: Handler + Send + 'static,
+{
+    let (hello, identity) = hello(socket, shared, url_token)
+        .await
+        .inspect_err(|(_, code)| {
+            if *code == close::UNAUTHORIZED {
                 shared.counters.refused(Refused::token);
             } else {
                 shared.counters.error(ErrorKind::protocol);
             }
-            (message, code)
+        })?;
+    let attached = match attach(shared, &hello, identity).await {
+        Err(message) => return Err((message, close::PROTOCOL)),
+        Ok(Err(Refusal::Foreign)) => {
+            shared.counters.refused(Refused::foreign_session);
+            return Err((
+                "this session id belongs to another page (the key or the token does not match): start a new session id".into(),
+                close::FOREIGN_SESSION,
+            ));
         }
-        Ok((hello, identity)) => match attach(&shared, &hello, identity).await {
-            Err(message) => (message, close::PROTOCOL),
-            Ok(Err(Refusal::Foreign)) => {
-                shared.counters.refused(Refused::foreign_session);
-                (
-                    "this session id belongs to another page (the key or the token does not match): start a new session id".into(),
-                    close::FOREIGN_SESSION,
-                )
-            }
-            Ok(Err(Refusal::Busy)) => (
+        Ok(Err(Refusal::Busy)) => {
+            return Err((
                 "this session's previous connection is still busy; reconnect shortly".into(),
                 close::TAKEN_OVER,
-            ),
-            Ok(Ok(attached)) => {
-                let span = tracing::info_span!(
-                    "session",
-                    session = attached.slot.session.id(),
-                    page_session = %attached.slot.page_session,
-                    has_token = attached.slot.session.token().is_some(),
-                );
-                let taken_over = attached.taken_over.clone();
-                match Acked::start(&shared, &pipe, attached, &hello) {
-                    Ok(session) => {
-                        serve(
-                            &mut socket,
-                            &pipe,
-                            session,
-                            Some(taken_over),
-                            (&shared.drain, &shared.config, &shared.counters),
-                        )
-                        .instrument(span)
-                        .await;
-                        return;
-                    }
-                    Err(message) => (message, close::PROTOCOL),
-                }
-            }
-        },
+            ))
+        }
+        Ok(Ok(attached)) => attached,
     };
-    let (message, code) = refused;
-    pipe.push(acked::error(&message, None).into());
-    close_with(
-        &mut socket,
-        &pipe,
-        &mut Unwritten::default(),
-        (code, ""),
-        &shared.config,
-    )
-    .await;
+    let span = tracing::info_span!(
+        "session",
+        session = attached.slot.session.id(),
+        page_session = %attached.slot.page_session,
+        has_token = attached.slot.session.token().is_some(),
+    );
+    let taken_over = attached.taken_over.clone();
+    let session = Acked::start(shared, pipe, attached, &hello)
+        .map_err(|message| (message, close::PROTOCOL))?;
+    Ok((session, taken_over, span))
 }
 
 /// Reads the hello and checks its token: the page's first frame.

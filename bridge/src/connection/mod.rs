@@ -15,7 +15,7 @@ mod plain;
 mod route;
 
 pub(crate) use acked::run as run_acked;
-pub(crate) use plain::run as run_plain;
+pub(crate) use plain::{run as run_plain, Credentials};
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -27,7 +27,7 @@ use futures_util::{FutureExt, SinkExt};
 use crate::config::Config;
 use crate::drain::Drain;
 use crate::outbox::Pipe;
-use crate::signal::Signal;
+use crate::signal::{Flag, FlagWait};
 use crate::stats::{Counters, ErrorKind};
 use crate::wire::close;
 
@@ -113,19 +113,15 @@ pub(crate) async fn serve<P: Protocol>(
     socket: &mut WebSocket,
     pipe: &Pipe,
     mut protocol: P,
-    taken_over: Option<Signal>,
+    taken_over: Option<Flag>,
     (drain, config, counters): (&Drain, &Config, &Counters),
 ) {
     let mut out = Unwritten::default();
+    let mut first_write = true;
     // Made once per connection, not once per wait: each registers with its notifier once, then
     // every wait reads an atomic flag.
     let mut drained = pin!(drain.signal().wait());
-    let mut taken_over = pin!(async move {
-        match taken_over {
-            Some(signal) => signal.wait().await,
-            None => std::future::pending().await,
-        }
-    });
+    let mut taken_over = FlagWait::on(taken_over);
     let end = 'connection: loop {
         protocol.idle();
         // The drain and a takeover come first, in every wait: a page that stops reading (its
@@ -138,6 +134,11 @@ pub(crate) async fn serve<P: Protocol>(
         };
         if wrote.is_err() {
             break End::PageGone;
+        }
+        if std::mem::take(&mut first_write) {
+            // the first frames (the acknowledged protocol's welcome, what it sends again) leave a
+            // queue behind that an idle connection need not hold: 128 bytes of every session
+            out.frames = VecDeque::new();
         }
         let reading = protocol.reading();
         let waited = tokio::select! {
@@ -208,7 +209,20 @@ pub(crate) async fn serve<P: Protocol>(
 /// Ends a connection, within the configured time: writes what is queued and the close frame,
 /// then waits for the page's close (so that the kernel does not answer frames the page is still
 /// sending with a reset, which could discard the last frames before they are read).
-pub(crate) async fn close_with(
+///
+/// Boxed: with its two timers it is the largest thing a connection awaits, and it runs once, at
+/// the end; unboxed, every idle connection's task would keep room for it.
+pub(crate) fn close_with<'a>(
+    socket: &'a mut WebSocket,
+    pipe: &'a Pipe,
+    out: &'a mut Unwritten,
+    (code, reason): (u16, &'static str),
+    config: &'a Config,
+) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+    Box::pin(closing(socket, pipe, out, (code, reason), config))
+}
+
+async fn closing(
     socket: &mut WebSocket,
     pipe: &Pipe,
     out: &mut Unwritten,

@@ -19,8 +19,7 @@ use crate::Shared;
 pub(crate) async fn run<H>(
     mut socket: Box<WebSocket>,
     shared: Arc<Shared<H>>,
-    token: Option<String>,
-    identity: Option<Identity>,
+    credentials: Box<Credentials>,
 ) where
     H: Handler + Send + 'static,
 {
@@ -31,6 +30,7 @@ pub(crate) async fn run<H>(
         counters: Arc::clone(&shared.counters),
     };
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
+    let Credentials { token, identity } = *credentials;
     let session = Session::new(id, None, token, identity, Arc::new(outlet));
     let handler = match make_handler(&shared, &session) {
         Ok(handler) => handler,
@@ -68,6 +68,14 @@ pub(crate) async fn run<H>(
     )
     .instrument(span)
     .await;
+}
+
+/// What the handshake accepted: the page's token, and whom the partner's check resolved it to.
+/// Boxed on its way into the connection's task, where it is used once, at the start: unboxed, each
+/// layer of the task would keep room for it for the life of the session.
+pub(crate) struct Credentials {
+    pub(crate) token: Option<String>,
+    pub(crate) identity: Option<Identity>,
 }
 
 /// A plain session: its handler, its connection's pipe and its handle.
