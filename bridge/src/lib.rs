@@ -125,11 +125,12 @@ use crate::stats::{Counters, Refused};
 pub const PAGE_MODULE: &str = include_str!("../page/partner-events-bridge.js");
 
 /// How much the socket reads at a time, which every idle session holds: small, since almost every
-/// SDK message is small. Of the catalog's received events, every sample but those with arrays of
-/// chat messages or codes fits in 512 bytes with the frame's header and the acknowledged
-/// protocol's `{"seq":…,"event":…}` (a hold is 155 bytes, the largest call event 592), so it
-/// arrives in one read; a larger one takes a read per 512 bytes and still gets through, up to the
-/// size limit. 1024 cost every idle session 512 bytes more (the default of 128 KiB cost 260 KB).
+/// SDK message is small. Of the catalog's received events' samples (`partner-events sample`),
+/// every minimal one fits in 512 bytes with the frame's header and the acknowledged protocol's
+/// `{"seq":…,"event":…}` (a hold is 155 bytes), so it arrives in one read; full ones with arrays
+/// (a chat's messages, wrap-up codes) or every optional field of a terminated call (592 bytes)
+/// take a read per 512 bytes, and still get through, up to the size limit. 1024 cost every idle
+/// session 512 bytes more (the default of 128 KiB cost 260 KB).
 const READ_BUFFER_BYTES: usize = 512;
 
 /// How much the socket gathers before it writes, when the bridge does not flush first (it flushes
@@ -516,7 +517,8 @@ where
                 let counters = Arc::clone(&shared.counters);
                 counters.unlabelled.sessions_open.inc();
                 if acked {
-                    connection::run_acked(socket, shared, credentials.token).await;
+                    let (token, _) = credentials.into_parts();
+                    connection::run_acked(socket, shared, token).await;
                 } else {
                     connection::run_plain(socket, shared, credentials).await;
                 }

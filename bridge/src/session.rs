@@ -5,13 +5,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use partner_events::{Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
+use partner_events::{Identity, Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::outbox::{Json, Outlet};
-use partner_events::Identity;
-
 use crate::principal::Principal;
 
 /// A handle on one session, given to the factory that makes its handler. Clone it freely: every

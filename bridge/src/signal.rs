@@ -93,48 +93,43 @@ impl Flag {
     }
 }
 
-/// Waits for a [`Flag`]: resolves once it is set; waiting on no flag never resolves. Poll it
-/// from one task only: it registers that task's waker on its first poll (a task's waker does not
-/// change), and after that only reads the flag.
+/// Waits for a [`Flag`]: resolves once it is set; waiting on no flag never resolves.
 pub(crate) struct FlagWait {
     flag: Option<Flag>,
-    registered: bool,
 }
 
 impl FlagWait {
     pub(crate) fn on(flag: Option<Flag>) -> Self {
-        FlagWait {
-            flag,
-            registered: false,
-        }
+        FlagWait { flag }
     }
 }
 
 impl Future for FlagWait {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let Some(flag) = &self.flag else {
             return Poll::Pending;
         };
         if flag.is_set() {
             return Poll::Ready(());
         }
-        if !self.registered {
-            flag.0.waiter.register(cx.waker());
-            // a `set` between the load above and the registration woke no one: look again
-            let set = flag.is_set();
-            self.registered = true;
-            if set {
-                return Poll::Ready(());
-            }
+        // the waker of this poll, as the contract of `poll` wants (the same one as last time
+        // costs two uncontended atomic operations and no clone)
+        flag.0.waiter.register(cx.waker());
+        // a `set` between the load above and the registration woke no one: look again
+        if flag.is_set() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
-        Poll::Pending
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use futures_util::FutureExt;
+
     use super::*;
 
     #[tokio::test(flavor = "current_thread")]
@@ -171,6 +166,46 @@ mod tests {
             "not set yet"
         );
         late.set();
-        waiting.await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+            .await
+            .expect("the waiter woke")
+            .unwrap();
+    }
+
+    #[test]
+    fn a_flag_wakes_the_waker_of_the_latest_poll() {
+        let flag = Flag::default();
+        let mut waiting = FlagWait::on(Some(flag.clone()));
+        let (first, first_woken) = counting_waker();
+        let (second, second_woken) = counting_waker();
+        let mut poll_with =
+            |waker: &std::task::Waker| Pin::new(&mut waiting).poll(&mut Context::from_waker(waker));
+        assert!(poll_with(&first).is_pending());
+        assert!(poll_with(&second).is_pending(), "moved to another task");
+        flag.set();
+        assert_eq!(
+            (
+                first_woken.load(Ordering::SeqCst),
+                second_woken.load(Ordering::SeqCst)
+            ),
+            (0, 1)
+        );
+        assert!(poll_with(&second).is_ready());
+        assert!(
+            FlagWait::on(None).now_or_never().is_none(),
+            "no flag: never"
+        );
+    }
+
+    /// A waker that counts its wakes.
+    fn counting_waker() -> (std::task::Waker, Arc<std::sync::atomic::AtomicUsize>) {
+        struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+        impl std::task::Wake for Counting {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let woken = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        (Arc::new(Counting(Arc::clone(&woken))).into(), woken)
     }
 }

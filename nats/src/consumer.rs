@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use async_nats::jetstream::consumer::{pull, AckPolicy};
 use async_nats::jetstream::{AckKind, Context};
-use futures_util::future::Either;
 use futures_util::{FutureExt, StreamExt};
-use partner_events::{Decoder, DeliveryId, Dispatch, Handler, Identity};
+use partner_events::{Decoder, DeliveryId, Dispatch, Handler, Identity, IdentityScope};
 
 use crate::subjects;
 
@@ -20,9 +19,11 @@ const RETRY_AFTER: Duration = Duration::from_millis(500);
 /// Delivery is at least once: an event whose handler returned but whose acknowledgement was lost
 /// (the consumer died in between) comes again, with the same [`DeliveryId`], which the handler
 /// reads in `EventContext::delivery` (or [`DeliveryId::current`]) to apply it once. Whom the
-/// event came from is in `EventContext::identity` (or [`Identity::current`]): the agent's key, as
-/// the bridge's `authorize` check resolved the page's session (the principal's own type stays in
-/// the bridge's process).
+/// event came from is in `EventContext::identity` (or [`Identity::current`]): the agent's key,
+/// from the stored event's header, which the bridge writes from its `authorize` check (the
+/// principal's own type stays in the bridge's process). Trust it as far as the stream's
+/// permissions go: a client allowed to publish to the events subjects could write any key, so
+/// only the bridges should be.
 #[derive(Debug, Clone)]
 pub struct EventConsumer {
     pub(crate) jetstream: Context,
@@ -105,10 +106,7 @@ impl EventConsumer {
                 };
                 // whom the event came from: the agent's key (the bridge's principal type is
                 // the bridge process's own; the stream carries the key)
-                let identified = match &agent {
-                    Some(agent) => Either::Left(Identity::new(agent.as_str()).scope(routing)),
-                    None => Either::Right(routing),
-                };
+                let identified = IdentityScope::new(agent.as_deref().map(Identity::new), routing);
                 let routed = match delivery.clone() {
                     Some(delivery) => delivery.scope(identified).await,
                     None => identified.await,

@@ -102,8 +102,14 @@ impl DeliveryId {
     }
 
     /// Runs `future` with this id as [`DeliveryId::current`], for a host that numbers what it
-    /// delivers: wrap the handler's `route` in it. The id is in place only while the future is
-    /// polled, so futures of other deliveries polled on the same thread in between see theirs.
+    /// delivers. The id is in place only while the future is polled, so futures of other
+    /// deliveries polled on the same thread in between see theirs. Call the handler's `route`
+    /// inside the future, not before: for a handler whose methods are all synchronous, `route`
+    /// runs the method as it is called:
+    ///
+    /// ```text
+    /// id.scope(async { handler.route(message).await })   // not id.scope(handler.route(message))
+    /// ```
     pub fn scope<F: Future>(self, future: F) -> DeliveryScope<F> {
         DeliveryScope {
             delivery: Some(self),

@@ -28,6 +28,11 @@ pub trait Handler {
 
     /// Routes a decoded message, or the error decoding it, to its handler method or to
     /// `fallback`; what no method takes is returned in [`Dispatch::Unhandled`].
+    ///
+    /// For a handler whose methods are all synchronous, the method runs as `route` is called (the
+    /// future is ready at once, and the handler need not be `Send`): a host calls it inside its
+    /// [`DeliveryId::scope`](crate::DeliveryId::scope), [`Identity::scope`](crate::Identity::scope)
+    /// and unwind guard, not before them.
     fn route(
         &mut self,
         message: Result<Message<ReceivedOf<Self>>, DecodeError>,

@@ -15,7 +15,7 @@ mod plain;
 mod route;
 
 pub(crate) use acked::run as run_acked;
-pub(crate) use plain::{run as run_plain, Credentials};
+pub(crate) use plain::run as run_plain;
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -23,6 +23,7 @@ use std::pin::pin;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::{FutureExt, SinkExt};
+use partner_events::Identity;
 
 use crate::config::Config;
 use crate::drain::Drain;
@@ -37,6 +38,25 @@ const READ_AHEAD: usize = 64;
 
 /// How long a closing connection waits for the page's own close frame.
 const CLOSE_ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What the handshake accepted: the page's token, and whom the partner's check resolved it to
+/// (the plain wire checks at the handshake; the acknowledged protocol at its hello, so it has no
+/// identity here). Boxed on its way into the connection's task, and let go with
+/// [`Credentials::into_parts`] before the connection's first wait: unboxed, each layer of the task
+/// would keep room for it for the life of the session.
+pub(crate) struct Credentials {
+    pub(crate) token: Option<String>,
+    pub(crate) identity: Option<Identity>,
+}
+
+impl Credentials {
+    /// The token and the identity, the box freed (a plain function, so that the box is gone when
+    /// it returns, not when its binding goes out of scope after the session).
+    pub(crate) fn into_parts(self: Box<Self>) -> (Option<String>, Option<Identity>) {
+        let Credentials { token, identity } = *self;
+        (token, identity)
+    }
+}
 
 /// Why a connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

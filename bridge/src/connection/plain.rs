@@ -5,11 +5,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::ws::{Utf8Bytes, WebSocket};
-use partner_events::{Handler, Identity};
+use partner_events::Handler;
 use tracing::Instrument;
 
 use super::route::{log_unhandled, make_handler, panicked, route};
-use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
+use super::{close_with, serve, Credentials, End, Flow, Protocol, Unwritten, DRAINED};
 use crate::outbox::{Pipe, PlainOutlet};
 use crate::session::Session;
 use crate::stats::ErrorKind;
@@ -30,7 +30,7 @@ pub(crate) async fn run<H>(
         counters: Arc::clone(&shared.counters),
     };
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-    let Credentials { token, identity } = *credentials;
+    let (token, identity) = credentials.into_parts();
     let session = Session::new(id, None, token, identity, Arc::new(outlet));
     let handler = match make_handler(&shared, &session) {
         Ok(handler) => handler,
@@ -68,14 +68,6 @@ pub(crate) async fn run<H>(
     )
     .instrument(span)
     .await;
-}
-
-/// What the handshake accepted: the page's token, and whom the partner's check resolved it to.
-/// Boxed on its way into the connection's task, where it is used once, at the start: unboxed, each
-/// layer of the task would keep room for it for the life of the session.
-pub(crate) struct Credentials {
-    pub(crate) token: Option<String>,
-    pub(crate) identity: Option<Identity>,
 }
 
 /// A plain session: its handler, its connection's pipe and its handle.

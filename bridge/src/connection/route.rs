@@ -7,7 +7,6 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
-use futures_util::future::Either;
 use futures_util::FutureExt;
 use partner_events::{
     AnyEvent, DecodeError, Dispatch, Handler, IdentityScope, Message as SdkMessage, Outcome,
@@ -40,12 +39,10 @@ pub(crate) fn make_handler<H: Handler>(shared: &Shared<H>, session: &Session) ->
 }
 
 /// `handling`, with whom the session belongs to in place for the handler's context
-/// ([`EventContext::identity`](partner_events::EventContext), [`Identity::current`]).
-pub(crate) fn identified<F: Future>(session: &Session, handling: F) -> Either<IdentityScope<F>, F> {
-    match session.identity() {
-        Some(identity) => Either::Left(identity.clone().scope(handling)),
-        None => Either::Right(handling),
-    }
+/// ([`EventContext::identity`](partner_events::EventContext),
+/// [`Identity::current`](partner_events::Identity::current)).
+pub(crate) fn identified<F: Future>(session: &Session, handling: F) -> IdentityScope<F> {
+    IdentityScope::new(session.identity().cloned(), handling)
 }
 
 /// Counts a decoded message, routes it through the handler (with the session's identity in

@@ -50,6 +50,7 @@ use crate::{Decoder, Dispatch, EventCatalog, Handler, Outbox, SendError, SendEve
 pub struct FakeHost<C: EventCatalog = crate::events::Catalog> {
     decoder: Decoder<C>,
     recorded: Arc<Recorded>,
+    identity: Option<crate::Identity>,
 }
 
 /// One event a handler sent: the `(name, data)` arguments of `system.sendEvent`.
@@ -124,6 +125,42 @@ impl<C: EventCatalog> FakeHost<C> {
         FakeHost {
             decoder,
             recorded: Arc::default(),
+            identity: None,
+        }
+    }
+
+    /// The same host, playing every message as from `identity`, as the bridge does for a session
+    /// its `authorize` check identified: a handler reads it in `EventContext::identity` and
+    /// [`EventContext::principal`](crate::EventContext::principal), and `fallback` in
+    /// [`Identity::current`](crate::Identity::current).
+    ///
+    /// ```
+    /// use partner_events::events::AwInteractionHoldV1;
+    /// use partner_events::testing::{self, FakeHost};
+    /// use partner_events::{EventContext, Identity};
+    ///
+    /// struct Agent { team: &'static str }
+    ///
+    /// #[derive(Default)]
+    /// struct Teams { seen: Vec<Option<&'static str>> }
+    ///
+    /// #[partner_events::handler]
+    /// impl Teams {
+    ///     fn on_hold(&mut self, _hold: AwInteractionHoldV1, context: &EventContext) {
+    ///         self.seen.push(context.principal::<Agent>().map(|agent| agent.team));
+    ///     }
+    /// }
+    ///
+    /// let host = FakeHost::new().identified(Identity::new("agent-7").with_principal(Agent { team: "blue" }));
+    /// let mut teams = Teams::default();
+    /// let hold = testing::message(&testing::minimal::<AwInteractionHoldV1>());
+    /// let _ = host.play(&mut teams, [hold]);
+    /// assert_eq!(teams.seen, [Some("blue")]);
+    /// ```
+    pub fn identified(self, identity: crate::Identity) -> Self {
+        FakeHost {
+            identity: Some(identity),
+            ..self
         }
     }
 
@@ -156,7 +193,9 @@ impl<C: EventCatalog> FakeHost<C> {
         let mut played = Vec::new();
         for message in messages {
             let decoded = self.decoder.decode(message.as_ref());
-            played.push(handler.route(decoded).await);
+            // `route` called inside the scope: a synchronous method runs as it is called
+            let routing = async { handler.route(decoded).await };
+            played.push(crate::IdentityScope::new(self.identity.clone(), routing).await);
         }
         played
     }
@@ -177,6 +216,7 @@ impl<C: EventCatalog> std::fmt::Debug for FakeHost<C> {
         f.debug_struct("FakeHost")
             .field("decoder", &self.decoder)
             .field("sent", &self.recorded.lock().len())
+            .field("identity", &self.identity)
             .finish()
     }
 }
