@@ -27,6 +27,8 @@ pub(crate) const SCHEMA_VERSION: &str = "schemaVersion";
 pub(crate) const MESSAGE: &str = "message";
 /// The `type` of a host message that carries an event.
 pub(crate) const EVENT: &str = "event";
+/// The `type` of a host message that answers a request (`getEvents`' report).
+pub(crate) const RESPONSE: &str = "response";
 /// An event message's event name.
 pub(crate) const EVENT_NAME: &str = "eventName";
 /// An event message's payload, and a request's arguments.

@@ -437,7 +437,7 @@ impl<C: EventCatalog> Decoder<C> {
             .message
             .ok_or_else(|| not_sdk("the envelope has no `message`".into()))?;
         if kind != envelope::EVENT {
-            let get_events = if kind == "response" {
+            let get_events = if kind == crate::envelope::RESPONSE {
                 GetEventsResponse::from_message(message.get())?
             } else {
                 None
