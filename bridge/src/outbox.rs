@@ -15,7 +15,6 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
@@ -170,6 +169,11 @@ pub(crate) trait Outlet: Send + Sync {
     fn post_event(&self, name: &'static str, data: Json<'_>) -> Result<(), SendError>;
     /// The partner's own JSON for the page.
     fn post_page(&self, body: Json<'_>) -> Result<(), SendError>;
+    /// Whether the session's protocol carries the partner's own JSON at all (a sender checks it
+    /// before serializing a message that could never be sent).
+    fn takes_pages(&self) -> bool {
+        true
+    }
 }
 
 /// A plain session's outlet: its connection's pipe (a plain session is one connection).
@@ -191,6 +195,10 @@ impl Outlet for PlainOutlet {
     fn post_page(&self, _body: Json<'_>) -> Result<(), SendError> {
         // The plain wire has no frame for it; a plain session is never offered one.
         Err(SendError::Closed)
+    }
+
+    fn takes_pages(&self) -> bool {
+        false
     }
 }
 
@@ -413,24 +421,39 @@ fn numbered(
     write_body: impl FnOnce(&mut String),
 ) -> String {
     let mut text = String::with_capacity(numbered_len(kind, body_len));
-    let _ = write!(text, r#"{{"seq":{seq},"id":""#);
+    let mut digits = itoa::Buffer::new();
+    text.push_str(r#"{"seq":"#);
+    text.push_str(digits.format(seq));
+    text.push_str(r#","id":""#);
     match name {
         Name::Addressed(position) => {
-            let _ = write!(text, "a{position}");
+            text.push('a');
+            text.push_str(digits.format(position));
         }
         Name::Handling => {
             let named = DELIVERY.try_with(|delivery| {
                 let (page_seq, k) = delivery.get();
                 delivery.set((page_seq, k + 1));
-                let _ = write!(text, "d{page_seq}.{k}");
+                (page_seq, k)
             });
-            if named.is_err() {
-                let _ = write!(text, "s{seq}");
+            match named {
+                Ok((page_seq, k)) => {
+                    text.push('d');
+                    text.push_str(digits.format(page_seq));
+                    text.push('.');
+                    text.push_str(digits.format(k));
+                }
+                Err(_) => {
+                    text.push('s');
+                    text.push_str(digits.format(seq));
+                }
             }
         }
     }
     // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
-    let _ = write!(text, r#"","{kind}":"#);
+    text.push_str(r#"",""#);
+    text.push_str(kind);
+    text.push_str(r#"":"#);
     write_body(&mut text);
     text.push('}');
     text

@@ -121,6 +121,9 @@ impl Session {
     /// `onPageMessage` callback, in order with the events, once. Acknowledged protocol only: on
     /// the plain wire it fails with [`SendError::Closed`].
     pub fn send_to_page<T: Serialize + ?Sized>(&self, message: &T) -> Result<(), SendError> {
+        if !self.inner.outlet.takes_pages() {
+            return Err(SendError::Closed);
+        }
         let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
         self.inner.outlet.post_page(Json(&body))
     }
@@ -128,7 +131,10 @@ impl Session {
     /// A typed handle for [`Session::send_to_page`], for a handler to hold.
     pub fn page_sender<T: Serialize + ?Sized>(&self) -> PageSender<T> {
         let session = self.clone();
-        PageSender::from_outlet(move |body| session.inner.outlet.post_page(body))
+        let takes_pages = self.inner.outlet.takes_pages();
+        PageSender::from_outlet(takes_pages, move |body| {
+            session.inner.outlet.post_page(body)
+        })
     }
 }
 
@@ -147,26 +153,34 @@ type PostPage = dyn Fn(Json<'_>) -> Result<(), SendError> + Send + Sync;
 /// by [`Session::page_sender`], or by [`PageSender::new`] in a test.
 pub struct PageSender<T: ?Sized> {
     post: Arc<PostPage>,
+    /// Whether the session can carry page messages at all: on the plain wire a send fails at
+    /// once, without serializing a message that could never be sent.
+    takes_pages: bool,
     _message: PhantomData<fn(&T)>,
 }
 
 impl<T: Serialize + ?Sized> PageSender<T> {
     /// A sender that hands each message's JSON text to `post` (for tests: record them).
     pub fn new(post: impl Fn(String) -> Result<(), SendError> + Send + Sync + 'static) -> Self {
-        PageSender::from_outlet(move |body| post(body.0.to_owned()))
+        PageSender::from_outlet(true, move |body| post(body.0.to_owned()))
     }
 
     fn from_outlet(
+        takes_pages: bool,
         post: impl Fn(Json<'_>) -> Result<(), SendError> + Send + Sync + 'static,
     ) -> Self {
         PageSender {
             post: Arc::new(post),
+            takes_pages,
             _message: PhantomData,
         }
     }
 
-    /// Sends one message to the page.
+    /// Sends one message to the page; on the plain wire, [`SendError::Closed`] at once.
     pub fn send(&self, message: &T) -> Result<(), SendError> {
+        if !self.takes_pages {
+            return Err(SendError::Closed);
+        }
         let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
         (self.post)(Json(&body))
     }
@@ -176,6 +190,7 @@ impl<T: ?Sized> Clone for PageSender<T> {
     fn clone(&self) -> Self {
         PageSender {
             post: Arc::clone(&self.post),
+            takes_pages: self.takes_pages,
             _message: PhantomData,
         }
     }

@@ -334,7 +334,6 @@ pub(crate) mod plain {
 
 /// The frames the server writes in the acknowledged protocol, spelled in one place.
 pub(crate) mod acked {
-    use std::fmt::Write as _;
 
     use serde::Serialize;
 
@@ -372,9 +371,12 @@ pub(crate) mod acked {
     /// `{"ack":A}`, in a buffer of exactly its length: the socket takes it without copying or
     /// a second allocation.
     pub(crate) fn ack(acked: u64) -> String {
-        let digits = acked.checked_ilog10().unwrap_or(0) as usize + 1;
-        let mut text = String::with_capacity(r#"{"ack":}"#.len() + digits);
-        let _ = write!(text, r#"{{"ack":{acked}}}"#);
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(acked);
+        let mut text = String::with_capacity(r#"{"ack":}"#.len() + digits.len());
+        text.push_str(r#"{"ack":"#);
+        text.push_str(digits);
+        text.push('}');
         text
     }
 

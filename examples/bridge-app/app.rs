@@ -105,8 +105,13 @@ impl AgentAssist {
         }
     }
 
-    fn handled<E: Event>(&mut self, context: &EventContext, detail: &str) {
+    /// Counts a handled event and prints what it was; `detail` is formatted only when printed (a
+    /// quiet load run formats nothing).
+    fn handled<E: Event>(&mut self, context: &EventContext, detail: std::fmt::Arguments<'_>) {
         self.handled += 1;
+        if self.quiet {
+            return;
+        }
         let rust_type = type_name::<E>().rsplit("::").next().unwrap_or_default();
         let version = match context.version {
             VersionMatch::Exact => String::new(),
@@ -123,36 +128,46 @@ impl AgentAssist {
 #[partner_events::handler]
 impl AgentAssist {
     fn on_user(&mut self, event: GlobalUserDetailsV1, context: &EventContext) {
-        let detail = format!("signed in: {} ({})", event.name, event.login_id);
-        self.handled::<GlobalUserDetailsV1>(context, &detail);
+        self.handled::<GlobalUserDetailsV1>(
+            context,
+            format_args!("signed in: {} ({})", event.name, event.login_id),
+        );
     }
 
     fn on_hold(&mut self, event: AwInteractionHoldV1, context: &EventContext) {
-        let detail = format!("interaction {} is on hold", event.interaction_id);
-        self.handled::<AwInteractionHoldV1>(context, &detail);
+        self.handled::<AwInteractionHoldV1>(
+            context,
+            format_args!("interaction {} is on hold", event.interaction_id),
+        );
     }
 
     fn on_mute(&mut self, event: AwInteractionMuteV1, context: &EventContext) {
-        let detail = format!("interaction {} muted", event.interaction_id);
-        self.handled::<AwInteractionMuteV1>(context, &detail);
+        self.handled::<AwInteractionMuteV1>(
+            context,
+            format_args!("interaction {} muted", event.interaction_id),
+        );
     }
 
     #[allow(deprecated)]
     fn on_focus(&mut self, event: AwInteractionFocusV1, context: &EventContext) {
-        let detail = format!("interaction {} has focus", event.interaction_id);
-        self.handled::<AwInteractionFocusV1>(context, &detail);
+        self.handled::<AwInteractionFocusV1>(
+            context,
+            format_args!("interaction {} has focus", event.interaction_id),
+        );
     }
 
     /// Answers every chat that opens with one message, to that session's page only. `async`, as a
     /// real backend would look the customer up first.
     async fn on_chat_init(&mut self, event: AwChatInitV1, context: &EventContext) {
         tokio::task::yield_now().await;
-        let detail = format!(
-            "chat {} opened with {} message(s); replied",
-            event.interaction_id,
-            event.messages.len()
+        self.handled::<AwChatInitV1>(
+            context,
+            format_args!(
+                "chat {} opened with {} message(s); replied",
+                event.interaction_id,
+                event.messages.len()
+            ),
         );
-        self.handled::<AwChatInitV1>(context, &detail);
         let customer = event
             .messages
             .iter()
@@ -178,11 +193,13 @@ impl AgentAssist {
         event: MashellVoicePhoneOfferedCcEventV1,
         context: &EventContext,
     ) {
-        let detail = format!(
-            "call {} offered from {}",
-            event.event_id, event.search_context
+        self.handled::<MashellVoicePhoneOfferedCcEventV1>(
+            context,
+            format_args!(
+                "call {} offered from {}",
+                event.event_id, event.search_context
+            ),
         );
-        self.handled::<MashellVoicePhoneOfferedCcEventV1>(context, &detail);
         self.pop("call", &event.event_id, &event.search_context);
     }
 
