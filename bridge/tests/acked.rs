@@ -16,13 +16,13 @@ use partner_events_bridge::{
     Bridge, BridgeStats, Drain, PageHandler, PageSender, Session, Unauthorized,
 };
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod support;
+
+use support::{chat, close_code, hello, next, next_or_close, open, send, until_ack, SESSION};
 
 /// Counts what it handles, and answers each chat with the count and the delivery id. A chat
 /// `held` waits inside the handler for the test's go-ahead (see [`Gate`]); a chat `boom` panics.
@@ -170,86 +170,6 @@ async fn refused(address: SocketAddr, acked: bool) -> (u16, String) {
         Ok(_) => panic!("expected a refusal, the handshake succeeded"),
     }
 }
-
-async fn open(address: SocketAddr) -> Client {
-    let mut request = format!("ws://{address}/events")
-        .into_client_request()
-        .unwrap();
-    let headers = request.headers_mut();
-    headers.insert("origin", format!("http://{address}").parse().unwrap());
-    headers.insert("sec-websocket-protocol", ACKED_PROTOCOL.parse().unwrap());
-    let (client, response) = tokio_tungstenite::connect_async(request).await.unwrap();
-    assert_eq!(response.headers()["sec-websocket-protocol"], ACKED_PROTOCOL);
-    client
-}
-
-async fn send(client: &mut Client, frame: Value) {
-    client.send(Message::text(frame.to_string())).await.unwrap();
-}
-
-async fn hello(
-    client: &mut Client,
-    session: &str,
-    key: Option<&str>,
-    acked: u64,
-    received: u64,
-) -> Value {
-    send(
-        client,
-        json!({"hello": {"session": session, "key": key, "acked": acked, "received": received}}),
-    )
-    .await;
-    let welcome = next(client).await.expect("a welcome");
-    welcome["welcome"].clone()
-}
-
-/// The next frame as JSON; `None` once the connection closed.
-async fn next(client: &mut Client) -> Option<Value> {
-    next_or_close(client).await.ok()
-}
-
-/// Reads to the end of the connection; the close frame's code (`None`: no close frame).
-async fn close_code(client: &mut Client) -> Option<u16> {
-    loop {
-        if let Err(code) = next_or_close(client).await {
-            return code;
-        }
-    }
-}
-
-async fn next_or_close(client: &mut Client) -> Result<Value, Option<u16>> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(10), client.next())
-            .await
-            .expect("the server answers within 10 s");
-        match frame {
-            Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text).unwrap()),
-            Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
-            None | Some(Err(_)) => return Err(None),
-            Some(Ok(_)) => continue,
-        }
-    }
-}
-
-fn chat(seq: u64, id: &str) -> Value {
-    json!({"seq": seq, "event": {"type": "event", "schemaVersion": "1.0.0", "message": {"eventName": "aw-chat-init-v1", "value": {"interactionId": id, "messages": [], "schemaVersion": "1.0.0"}}}})
-}
-
-/// Reads frames until the server acknowledges `seq`; returns the numbered frames before it.
-async fn until_ack(client: &mut Client, seq: u64) -> Vec<Value> {
-    let mut numbered = Vec::new();
-    loop {
-        let frame = next(client).await.expect("the connection stays open");
-        if frame["ack"].as_u64().is_some_and(|acked| acked >= seq) {
-            return numbered;
-        }
-        if frame.get("seq").is_some() {
-            numbered.push(frame);
-        }
-    }
-}
-
-const SESSION: &str = "test-session-0000000001";
 
 #[tokio::test]
 async fn each_message_is_handled_once_then_acknowledged_and_replies_are_named_after_it() {
@@ -780,109 +700,5 @@ async fn every_message_a_fallback_sees_has_its_delivery_id() {
             (json!("not_event"), json!(format!("{SESSION}/2"))),
             (json!("invalid"), json!(format!("{SESSION}/3"))),
         ]
-    );
-}
-
-/// The partner's own principal type, as its `authorize` check resolves a token.
-struct Agent {
-    id: String,
-    team: &'static str,
-}
-
-impl partner_events_bridge::Principal for Agent {
-    fn key(&self) -> &str {
-        &self.id
-    }
-}
-
-/// A handler whose methods are all synchronous (its `route` runs them as it is called), telling
-/// the page what each message's context says: its delivery, and whom it came from.
-struct WhoAmI {
-    page: PageSender<Value>,
-}
-
-#[partner_events::handler]
-impl WhoAmI {
-    fn on_chat(&mut self, _chat: AwChatInitV1, context: &EventContext) {
-        let said = json!({
-            "method": context.delivery.as_ref().map(ToString::to_string),
-            "agent": context.identity.as_ref().map(|identity| identity.key().to_owned()),
-            "team": context.principal::<Agent>().map(|agent| agent.team),
-        });
-        let _ = self.page.send(&said);
-    }
-
-    fn fallback(&mut self, _unhandled: partner_events::Unhandled) {
-        let agent = partner_events::Identity::current().map(|identity| identity.key().to_owned());
-        let _ = self.page.send(&json!({"fallback": agent}));
-    }
-}
-
-impl PageHandler for WhoAmI {
-    type FromPage = Click;
-
-    async fn on_page_message(&mut self, _click: Click, _delivery: &DeliveryId) {
-        let agent = partner_events::Identity::current().map(|identity| identity.key().to_owned());
-        let _ = self.page.send(&json!({"page": agent}));
-    }
-}
-
-/// The page frames the server sends until it acknowledges `seq`.
-async fn pages_until_ack(client: &mut Client, seq: u64) -> Vec<Value> {
-    until_ack(client, seq)
-        .await
-        .into_iter()
-        .filter_map(|frame| frame.get("page").cloned())
-        .collect()
-}
-
-#[tokio::test]
-async fn every_message_of_an_identified_session_carries_its_principal_also_after_a_resume() {
-    let bridge = Bridge::new(|session: Session| WhoAmI {
-        page: session.page_sender(),
-    })
-    .page_messages()
-    .authorize(|token| async move {
-        match token.as_deref() {
-            Some("token-of-agent-9") => Ok(Agent {
-                id: "agent-9".into(),
-                team: "blue",
-            }),
-            _ => Err(Unauthorized::new("not the test's token")),
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, bridge.into_router()).await.unwrap() });
-    let hello = |key: &Value, acked: u64, received: u64| json!({"hello": {"session": SESSION, "key": key, "token": "token-of-agent-9", "acked": acked, "received": received}});
-
-    let mut client = open(address).await;
-    send(&mut client, hello(&Value::Null, 0, 0)).await;
-    let key = next(&mut client).await.unwrap()["welcome"]["key"].clone();
-    send(&mut client, chat(1, "c-1")).await;
-    send(&mut client, json!({"seq": 2, "page": {"n": 1}})).await;
-    send(
-        &mut client,
-        json!({"seq": 3, "event": {"type": "response", "message": {}}}),
-    )
-    .await;
-    assert_eq!(
-        pages_until_ack(&mut client, 3).await,
-        [
-            json!({"method": format!("{SESSION}/1"), "agent": "agent-9", "team": "blue"}),
-            json!({"page": "agent-9"}),
-            json!({"fallback": "agent-9"}),
-        ]
-    );
-
-    // the network drops; the page resumes its session on a new connection
-    drop(client);
-    let mut client = open(address).await;
-    send(&mut client, hello(&key, 3, 3)).await;
-    assert_eq!(next(&mut client).await.unwrap()["welcome"]["resumed"], true);
-    send(&mut client, chat(4, "c-4")).await;
-    assert_eq!(
-        pages_until_ack(&mut client, 4).await,
-        [json!({"method": format!("{SESSION}/4"), "agent": "agent-9", "team": "blue"})]
     );
 }

@@ -13,6 +13,10 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+mod support;
+
+use support::Agent;
+
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 struct TestApp {
@@ -386,18 +390,6 @@ async fn the_page_module_is_served_beside_the_endpoint() {
 /// A handler whose methods are all synchronous: its `route` runs the method as it is called.
 struct SyncApp {
     session: Session,
-}
-
-/// The partner's own principal type: what the handler's context gives back.
-struct Agent {
-    id: String,
-    team: &'static str,
-}
-
-impl partner_events_bridge::Principal for Agent {
-    fn key(&self) -> &str {
-        &self.id
-    }
 }
 
 #[partner_events::handler]

@@ -52,6 +52,8 @@ pub(crate) struct Credentials {
 impl Credentials {
     /// The token and the identity, the box freed (a plain function, so that the box is gone when
     /// it returns, not when its binding goes out of scope after the session).
+    // the box is the point: taken by value, it is freed here, not after the session
+    #[allow(clippy::boxed_local)]
     pub(crate) fn into_parts(self: Box<Self>) -> (Option<String>, Option<Identity>) {
         let Credentials { token, identity } = *self;
         (token, identity)
