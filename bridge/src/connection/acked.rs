@@ -20,7 +20,7 @@ use crate::outbox::{Outbox, Pipe, DELIVERY};
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
 use crate::signal::Flag;
-use crate::stats::{ErrorKind, Refused};
+use crate::stats::{ErrorKind, LastEvent, Refused};
 use crate::wire::{acked, close, Body, Hello, PageFrame};
 use crate::Shared;
 
@@ -224,6 +224,7 @@ struct Acked<'a, H: Handler> {
     core: OwnedMutexGuard<Core<H>>,
     /// The last page number this connection acknowledged.
     acked_through: u64,
+    last_event: LastEvent,
 }
 
 impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
@@ -290,6 +291,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             slot,
             core,
             acked_through,
+            last_event: LastEvent::default(),
         })
     }
 
@@ -417,7 +419,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
                     &mut self.core.handler,
                     &self.slot.session,
                     decoded,
-                    &shared.counters,
+                    (&shared.counters, &mut self.last_event),
                 )),
             )
             .await;

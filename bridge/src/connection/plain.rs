@@ -12,7 +12,7 @@ use super::route::{log_unhandled, make_handler, panicked, route};
 use super::{close_with, serve, Credentials, End, Flow, Protocol, Unwritten, DRAINED};
 use crate::outbox::{Pipe, PlainOutlet};
 use crate::session::Session;
-use crate::stats::ErrorKind;
+use crate::stats::{ErrorKind, LastEvent};
 use crate::wire::ServerFrame;
 use crate::Shared;
 
@@ -58,6 +58,7 @@ pub(crate) async fn run<H>(
         handler,
         pipe: &pipe,
         session,
+        last_event: LastEvent::default(),
     };
     serve(
         &mut socket,
@@ -76,6 +77,7 @@ struct Plain<'a, H: Handler> {
     handler: H,
     pipe: &'a Pipe,
     session: Session,
+    last_event: LastEvent,
 }
 
 fn error(message: &str) -> String {
@@ -92,7 +94,14 @@ impl<H: Handler + Send> Protocol for Plain<'_, H> {
         if let Err(decode_error) = &decoded {
             self.pipe.push(error(&decode_error.to_string()).into());
         }
-        match route(&mut self.handler, &self.session, decoded, counters).await {
+        match route(
+            &mut self.handler,
+            &self.session,
+            decoded,
+            (counters, &mut self.last_event),
+        )
+        .await
+        {
             Ok(dispatch) => {
                 log_unhandled(self.session.id(), &dispatch);
                 Flow::Continue

@@ -12,10 +12,11 @@ use partner_events::{
     AnyEvent, DecodeError, Dispatch, Handler, IdentityScope, Message as SdkMessage, Outcome,
     ReceivedOf, Unhandled,
 };
+use prometheus_client::metrics::histogram::Histogram;
 use tracing::Instrument;
 
 use crate::session::Session;
-use crate::stats::{Counters, ErrorKind};
+use crate::stats::{Counters, ErrorKind, LastEvent};
 use crate::Shared;
 
 /// Makes a session's handler, with a panic in the partner's factory contained: `Err` is the error
@@ -51,9 +52,9 @@ pub(crate) async fn route<H: Handler>(
     handler: &mut H,
     session: &Session,
     decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
-    counters: &Counters,
+    (counters, last): (&Counters, &mut LastEvent),
 ) -> Result<Dispatch<ReceivedOf<H>>, String> {
-    let (event, outcome, version) = count(counters, &decoded);
+    let (event, outcome, version, timer) = count(counters, last, &decoded);
     let span = tracing::debug_span!("message", event = %event, version = version.as_deref(), outcome = ?outcome);
     let started = Instant::now();
     // `route` is called inside the scope and the unwind guard, not only polled there: for a
@@ -63,28 +64,36 @@ pub(crate) async fn route<H: Handler>(
         .instrument(span)
         .await
         .map_err(|panic| panic_text(&*panic).to_owned());
-    counters.handler_took(event, started.elapsed());
+    match timer {
+        Some(histogram) => histogram.observe(started.elapsed().as_secs_f64()),
+        None => counters.handler_took(event, started.elapsed()),
+    }
     counters.unlabelled.messages_handled.inc();
     routed
 }
 
 /// Counts a message by event and outcome, and a decoded event by lifecycle status; returns its
-/// `event` label, its outcome and its schema version. Labels stay bounded: an event the catalog
-/// does not know is `unknown`.
-fn count<R: AnyEvent>(
+/// `event` label, its outcome, its schema version and, for a catalog event, its handler's
+/// histogram (from `last` when the event repeats). Labels stay bounded: an event the catalog does
+/// not know is `unknown`.
+fn count<'a, R: AnyEvent>(
     counters: &Counters,
+    last: &'a mut LastEvent,
     decoded: &Result<SdkMessage<R>, DecodeError>,
-) -> (Cow<'static, str>, Outcome, Option<String>) {
-    let mut version = None;
+) -> (
+    Cow<'static, str>,
+    Outcome,
+    Option<String>,
+    Option<&'a Histogram>,
+) {
     let outcome = Outcome::of(decoded);
     let event: Cow<'static, str> = match decoded {
         Ok(SdkMessage::Event(decoded)) => {
             let name = decoded.event.event_name();
-            counters.status(name, &decoded.lifecycle);
-            if tracing::enabled!(tracing::Level::DEBUG) {
-                version = Some(decoded.event.schema_version().to_string());
-            }
-            Cow::Borrowed(name)
+            let version = tracing::enabled!(tracing::Level::DEBUG)
+                .then(|| decoded.event.schema_version().to_string());
+            let timer = counters.event(last, name, outcome, &decoded.lifecycle);
+            return (Cow::Borrowed(name), outcome, version, Some(timer));
         }
         Ok(SdkMessage::UnknownEvent { .. }) => Cow::Borrowed("unknown"),
         // the decoder says "unknown version" only of an event the catalog has
@@ -92,7 +101,7 @@ fn count<R: AnyEvent>(
         Ok(_) | Err(_) => Cow::Borrowed("none"),
     };
     counters.message(event.clone(), outcome);
-    (event, outcome, version)
+    (event, outcome, None, None)
 }
 
 pub(crate) fn log_unhandled<R: AnyEvent>(session: u64, dispatch: &Dispatch<R>) {
