@@ -194,6 +194,25 @@ impl Malformed {
 }
 
 impl<'a> PageFrame<'a> {
+    /// The page module's own spelling of a numbered event, `{"seq":N,"event":…}`, split without
+    /// reading the event: its number and the event's text. Whether that text is one JSON value
+    /// (and so the frame exactly this spelling) is for the caller to establish, as the decoder
+    /// does while it reads it, the one reading of the event. `None` for any other spelling, which
+    /// [`PageFrame::parse`] reads.
+    pub(crate) fn split_numbered_event(text: &'a str) -> Option<(u64, &'a str)> {
+        let rest = text.strip_prefix(r#"{"seq":"#)?;
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        // JSON's numbers: no leading zero; and no more digits than a page counts to
+        if digits == 0 || digits > 16 || (digits > 1 && rest.starts_with('0')) {
+            return None;
+        }
+        let seq = rest[..digits].parse().ok()?;
+        let event = rest[digits..]
+            .strip_prefix(r#","event":"#)?
+            .strip_suffix('}')?;
+        Some((seq, event))
+    }
+
     /// Reads one frame: exactly one kind, or why not. A frame that mixes kinds (a `seq` beside an
     /// `ack`) is refused whole rather than read as one of them.
     pub(crate) fn parse(text: &'a str) -> Result<Self, Malformed> {
@@ -399,5 +418,38 @@ pub(crate) mod acked {
     fn to_text<T: Serialize>(value: &T) -> String {
         // Strings, numbers and bools always serialize.
         serde_json::to_string(value).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_page_modules_spelling_of_a_numbered_event_is_split_unread() {
+        let split = PageFrame::split_numbered_event;
+        assert_eq!(
+            split(r#"{"seq":7,"event":{"a":1}}"#),
+            Some((7, r#"{"a":1}"#))
+        );
+        assert_eq!(split(r#"{"seq":0,"event":1}"#), Some((0, "1")));
+        // what is after the number is not read: the caller's decoder refuses what is not one value
+        assert_eq!(
+            split(r#"{"seq":1,"event":{},"ack":3}"#),
+            Some((1, r#"{},"ack":3"#))
+        );
+        assert_eq!(split(r#"{"seq":1,"event":{}"#), Some((1, "{")));
+        for other in [
+            r#"{"event":{},"seq":1}"#,
+            r#"{ "seq":1,"event":{}}"#,
+            r#"{"seq":01,"event":{}}"#,
+            r#"{"seq":-1,"event":{}}"#,
+            r#"{"seq":1.5,"event":{}}"#,
+            r#"{"seq":12345678901234567,"event":{}}"#,
+            r#"{"seq":1,"page":{}}"#,
+            r#"{"ack":1}"#,
+        ] {
+            assert_eq!(split(other), None, "{other}");
+        }
     }
 }

@@ -702,3 +702,53 @@ async fn every_message_a_fallback_sees_has_its_delivery_id() {
         ]
     );
 }
+
+/// `{"seq":N,"event":…}` with its keys in this order, as the page module writes it.
+fn page_modules_spelling(seq: u64, event: &str) -> Message {
+    Message::text(format!(r#"{{"seq":{seq},"event":{event}}}"#))
+}
+
+#[tokio::test]
+async fn the_page_modules_spelling_is_read_once_and_what_is_not_one_frame_is_refused_as_ever() {
+    let server = serve().await;
+    let mut client = open(server.address).await;
+    hello(&mut client, SESSION, None, 0, 0).await;
+    let chat_1 = chat(1, "c-1")["event"].to_string();
+    client
+        .send(page_modules_spelling(1, &chat_1))
+        .await
+        .unwrap();
+    let replies = until_ack(&mut client, 1).await;
+    assert_eq!(
+        replies[0]["sendEvent"]["data"]["message"],
+        format!("1 {SESSION}/1")
+    );
+    // an event the decoder refuses (its payload's schema) is read whole, handled as invalid and
+    // acknowledged, as in any other spelling
+    let refused =
+        r#"{"type":"event","message":{"eventName":"aw-chat-init-v1","value":{"interactionId":7}}}"#;
+    client
+        .send(page_modules_spelling(2, refused))
+        .await
+        .unwrap();
+    let error = next(&mut client).await.unwrap();
+    assert_eq!(error["error"]["seq"], 2, "{error}");
+    assert_eq!(next(&mut client).await.unwrap(), json!({"ack": 2}));
+    // what follows the event is not skipped: a frame that also acknowledges is refused whole
+    let chat_3 = chat(3, "c-3")["event"].to_string();
+    client
+        .send(page_modules_spelling(3, &format!(r#"{chat_3},"ack":1"#)))
+        .await
+        .unwrap();
+    let error = next(&mut client).await.unwrap();
+    assert_eq!(error["error"]["seq"], 3);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("this one has `seq` and `ack`"),
+        "{error}"
+    );
+    assert_eq!(next_or_close(&mut client).await, Err(Some(close::PROTOCOL)));
+    assert_eq!(server.made.load(Ordering::Relaxed), 1);
+}

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::FutureExt;
-use partner_events::{DeliveryId, Handler, Identity};
+use partner_events::{
+    DecodeError, DeliveryId, Handler, Identity, Message as SdkMessage, ReceivedOf,
+};
 use serde_json::value::RawValue;
 use tokio::sync::OwnedMutexGuard;
 use tracing::Instrument;
@@ -216,6 +218,15 @@ where
         .await
 }
 
+/// A numbered message, as the connection read it.
+enum Numbered<'a, R> {
+    /// Read by the frame's parse; an event not decoded yet.
+    Read(Body<'a>),
+    /// The page module's `{"seq":N,"event":…}`, its event decoded in the one reading: the
+    /// event's text and the message.
+    Decoded(&'a str, SdkMessage<R>),
+}
+
 /// An attached session on one connection.
 struct Acked<'a, H: Handler> {
     shared: &'a Arc<Shared<H>>,
@@ -327,7 +338,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
     }
 
     /// A numbered page message: handled once, in order.
-    async fn on_numbered(&mut self, seq: u64, body: Body<'_>) -> Flow {
+    async fn on_numbered(&mut self, seq: u64, body: Numbered<'_, ReceivedOf<H>>) -> Flow {
         let counters = &self.shared.counters;
         let handled = self.core.handled;
         if seq == 0 || seq > MAX_NUMBER {
@@ -361,8 +372,14 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         }
         let delivery = DeliveryId::new(Arc::clone(&self.slot.page_session), seq);
         let outcome = match body {
-            Body::Event(message) => self.on_event(seq, message, delivery).await,
-            Body::Page(message) => self.on_page(seq, message, delivery).await,
+            Numbered::Read(Body::Event(message)) => {
+                let decoded = self.shared.decoder.decode(message.get());
+                self.on_event(seq, message.get(), decoded, delivery).await
+            }
+            Numbered::Decoded(text, message) => {
+                self.on_event(seq, text, Ok(message), delivery).await
+            }
+            Numbered::Read(Body::Page(message)) => self.on_page(seq, message, delivery).await,
         };
         // Handled, or panicked: either way it is done with. A message that panics is
         // acknowledged (before the error that says so), so it is not replayed into the next
@@ -387,11 +404,11 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
     async fn on_event(
         &mut self,
         seq: u64,
-        message: &RawValue,
+        text: &str,
+        decoded: Result<SdkMessage<ReceivedOf<H>>, DecodeError>,
         delivery: DeliveryId,
     ) -> Result<(), String> {
         let shared = self.shared;
-        let decoded = shared.decoder.decode(message.get());
         if let Err(decode_error) = &decoded {
             self.send_error(&decode_error.to_string(), Some(seq));
         }
@@ -399,15 +416,23 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             shared.counters.backbone.get(),
             decoded.as_ref().ok().and_then(event_name),
         ) {
-            let event = PageEvent {
-                agent: self.slot.session.agent(),
-                delivery: &delivery,
-                name,
-                message,
-            };
-            // started before the handler runs, so that the two overlap
-            if let Some(storing) = backbone.store(event) {
-                self.core.storing.push_back((seq, storing));
+            // the text is one JSON value: the decoder (or the frame's parse) read it as one
+            match serde_json::from_str::<&RawValue>(text) {
+                Ok(message) => {
+                    let event = PageEvent {
+                        agent: self.slot.session.agent(),
+                        delivery: &delivery,
+                        name,
+                        message,
+                    };
+                    // started before the handler runs, so that the two overlap
+                    if let Some(storing) = backbone.store(event) {
+                        self.core.storing.push_back((seq, storing));
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, "a decoded event is not one JSON value; not stored")
+                }
             }
         }
         let session = self.slot.session.id();
@@ -466,6 +491,17 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
     const PAGE_RESENDS: bool = true;
 
     async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
+        // The page module's numbered event is read once: the decoder reads the event, and its
+        // success says the frame was exactly `{"seq":N,"event":<one JSON value>}`. Anything else
+        // (an event the decoder refuses included) is read whole below, with the errors it
+        // always had.
+        if let Some((seq, event)) = PageFrame::split_numbered_event(text.as_str()) {
+            if let Ok(message) = self.shared.decoder.decode(event) {
+                return self
+                    .on_numbered(seq, Numbered::Decoded(event, message))
+                    .await;
+            }
+        }
         let frame = match PageFrame::parse(text.as_str()) {
             Ok(frame) => frame,
             Err(malformed) => {
@@ -479,7 +515,7 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
             }
         };
         match frame {
-            PageFrame::Numbered { seq, body } => self.on_numbered(seq, body).await,
+            PageFrame::Numbered { seq, body } => self.on_numbered(seq, Numbered::Read(body)).await,
             PageFrame::Ack(received) => {
                 if let Err(message) = self.outbox().acknowledge(received) {
                     self.protocol_error(&message, None);

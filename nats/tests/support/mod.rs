@@ -354,9 +354,8 @@ impl Page {
             "value": chat_value(interaction),
         }});
         self.socket
-            .send(Message::text(
-                json!({"seq": seq, "event": event}).to_string(),
-            ))
+            // the page module's spelling, keys in this order (the bridge reads it in one pass)
+            .send(Message::text(format!(r#"{{"seq":{seq},"event":{event}}}"#)))
             .await
             .unwrap();
         seq
