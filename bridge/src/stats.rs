@@ -252,7 +252,7 @@ impl Counters {
             handles.event == event && handles.outcome == outcome && handles.status == status
         });
         if !current {
-            last.0 = Some(Box::new(EventHandles {
+            let handles = EventHandles {
                 event,
                 outcome,
                 status,
@@ -276,7 +276,13 @@ impl Counters {
                         event: Cow::Borrowed(event),
                     })
                     .clone(),
-            }));
+            };
+            // in place when there is a box already: a stream that alternates events allocates
+            // nothing for it
+            match &mut last.0 {
+                Some(boxed) => **boxed = handles,
+                None => last.0 = Some(Box::new(handles)),
+            }
         }
         let handles = last.0.as_deref().expect("made above");
         handles.messages.inc();
@@ -415,11 +421,16 @@ mod tests {
         counters.event(&mut last, "hold-v1", Outcome::NewerCompatible, &active);
         counters.event(&mut last, "mute-v1", Outcome::Ok, &active);
         counters.event(&mut last, "hold-v1", Outcome::Ok, &active);
+        let deprecated = LifecycleStatus::Deprecated {
+            sunset: None,
+            replaced_by: None,
+        };
+        counters.event(&mut last, "hold-v1", Outcome::Ok, &deprecated);
         let text = metrics.render();
         let count = |prefix: &str| value(&text, prefix);
         assert_eq!(
             count(r#"partner_events_messages_total{event="hold-v1",outcome="ok"}"#),
-            Some(4.0)
+            Some(5.0)
         );
         assert_eq!(
             count(r#"partner_events_messages_total{event="hold-v1",outcome="newer_compatible"}"#),
@@ -432,6 +443,12 @@ mod tests {
         assert_eq!(
             count(r#"partner_events_messages_by_status_total{event="hold-v1",status="active"}"#),
             Some(5.0)
+        );
+        assert_eq!(
+            count(
+                r#"partner_events_messages_by_status_total{event="hold-v1",status="deprecated"}"#
+            ),
+            Some(1.0)
         );
         assert_eq!(
             count(r#"partner_events_handler_duration_seconds_count{event="hold-v1"}"#),

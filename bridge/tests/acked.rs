@@ -470,6 +470,7 @@ async fn a_huge_resend_burst_is_handled_once_in_order() {
         let (acks_to_send, mut acks) = tokio::sync::mpsc::unbounded_channel::<u64>();
         let writer = tokio::spawn(async move {
             for seq in acked + 1..=BURST {
+                // serde_json's key order (`event` first): the whole-frame path, beside `send`'s
                 let frame = Message::text(chat(seq, &format!("b-{seq}")).to_string());
                 if sink.feed(frame).await.is_err() {
                     return;

@@ -430,8 +430,12 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
                         self.core.storing.push_back((seq, storing));
                     }
                 }
+                // unreachable while `Decoder::decode` keeps its promise (and its test): `Ok` only
+                // for one whole JSON value; counted and logged should it ever break it
                 Err(error) => {
-                    tracing::error!(%error, "a decoded event is not one JSON value; not stored")
+                    debug_assert!(false, "a decoded event is not one JSON value: {error}");
+                    shared.counters.error(ErrorKind::protocol);
+                    tracing::error!(%error, "a decoded event is not one JSON value; not stored");
                 }
             }
         }

@@ -41,8 +41,17 @@ pub async fn open(address: SocketAddr) -> Client {
     client
 }
 
+/// Sends `frame`; a numbered event in the page module's spelling (`{"seq":N,"event":…}`, keys in
+/// this order), which the bridge reads in one pass. (A frame sent as `frame.to_string()` has
+/// serde_json's order, `event` first, and is read whole: tests that send so cover that path.)
 pub async fn send(client: &mut Client, frame: Value) {
-    client.send(Message::text(frame.to_string())).await.unwrap();
+    let text = match (frame.get("seq"), frame.get("event")) {
+        (Some(seq), Some(event)) if frame.as_object().map(|keys| keys.len()) == Some(2) => {
+            format!(r#"{{"seq":{seq},"event":{event}}}"#)
+        }
+        _ => frame.to_string(),
+    };
+    client.send(Message::text(text)).await.unwrap();
 }
 
 pub async fn hello(

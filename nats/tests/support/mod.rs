@@ -345,7 +345,9 @@ impl Page {
         applied
     }
 
-    /// Sends a chat as the SDK delivered it, numbered; returns its number.
+    /// Sends a chat as the SDK delivered it, numbered; returns its number. Odd numbers go in the
+    /// page module's spelling (`{"seq":N,"event":…}`, which the bridge reads in one pass), even
+    /// ones with their keys in another order (read whole), so that both reach the store.
     pub async fn send_chat(&mut self, interaction: &str) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -353,11 +355,12 @@ impl Page {
             "eventName": "aw-chat-init-v1",
             "value": chat_value(interaction),
         }});
-        self.socket
-            // the page module's spelling, keys in this order (the bridge reads it in one pass)
-            .send(Message::text(format!(r#"{{"seq":{seq},"event":{event}}}"#)))
-            .await
-            .unwrap();
+        let frame = if seq % 2 == 1 {
+            format!(r#"{{"seq":{seq},"event":{event}}}"#)
+        } else {
+            format!(r#"{{"event":{event},"seq":{seq}}}"#)
+        };
+        self.socket.send(Message::text(frame)).await.unwrap();
         seq
     }
 

@@ -381,6 +381,10 @@ impl<C: EventCatalog> Decoder<C> {
     }
 
     /// Decodes one SDK message.
+    ///
+    /// `Ok` only for text that is exactly one JSON value (whitespace around it aside): a host may
+    /// take a successful decode as the check that the text is whole (the WebSocket bridge reads
+    /// its page's frames so, without reading the event twice). Trailing text is an error.
     pub fn decode(&self, json: &str) -> Result<Message<C::Received>, DecodeError> {
         if json.len() > self.max_bytes {
             return Err(DecodeError::TooLarge {
@@ -685,6 +689,24 @@ mod tests {
 
     use super::*;
     use crate::events::Catalog;
+
+    #[test]
+    fn only_text_that_is_exactly_one_json_value_decodes() {
+        let decoder = Decoder::<Catalog>::new();
+        // one message on the typed one-pass path, one on the slower path (not an event)
+        for whole in [
+            hold_message(),
+            r#"{"type":"response","message":{}}"#.to_owned(),
+        ] {
+            assert!(decoder.decode(&whole).is_ok(), "{whole}");
+            assert!(decoder.decode(&format!(" {whole}\n")).is_ok(), "{whole}");
+            for trailing in [r#","ack":1"#, " x", "}", "{}"] {
+                let text = format!("{whole}{trailing}");
+                assert!(decoder.decode(&text).is_err(), "{text}");
+            }
+        }
+        assert!(decoder.decode("null").is_err());
+    }
 
     fn hold_message() -> String {
         let payload = json!({"interactionId": "int-1", "schemaVersion": "1.0.0"});
