@@ -12,6 +12,8 @@
 //! - what the runtime writes meets the catalog's JSON Schema of the envelope and the AsyncAPI
 //!   document's schema of the event's message.
 
+mod common;
+
 use partner_events::events::{AwChatMessageReceivedV1, AwInteractionWrapUpCodesReceivedV1};
 use partner_events::testing::{self, FakeHost};
 use partner_events::{Message, SendEvent};
@@ -27,28 +29,6 @@ fn catalog() -> Catalog {
         .unwrap()
         .catalog
         .expect("the catalog is valid")
-}
-
-/// Minimal, full and a few random payloads of one version.
-fn payloads(catalog: &Catalog, version: &Version) -> Vec<(String, Value)> {
-    let mut payloads = vec![
-        (
-            "minimal".to_owned(),
-            sample::payload(catalog, version, &mut sample::Fill::Minimal),
-        ),
-        (
-            "full".to_owned(),
-            sample::payload(catalog, version, &mut sample::Fill::Full),
-        ),
-    ];
-    for seed in 0..5 {
-        let mut rng = fastrand::Rng::with_seed(seed);
-        payloads.push((
-            format!("seed {seed}"),
-            sample::payload(catalog, version, &mut sample::Fill::Random(&mut rng)),
-        ));
-    }
-    payloads
 }
 
 /// `written` is the catalog's envelope `around` (its text with a `null` payload) with `payload`
@@ -104,7 +84,7 @@ fn the_runtime_writes_the_catalogs_event_messages() {
         for version in &event.versions {
             let message_schema = asyncapi_validator(&document, event, version);
             let around = sample::message(event, version, &Value::Null);
-            for (fill, payload) in payloads(&catalog, version) {
+            for (fill, payload) in common::samples::payloads(&catalog, version, 5) {
                 let what = format!("{} {} {fill}", event.name, version.version);
                 let text = sample::message(event, version, &payload);
                 let decoded = partner_events::decode(&text)

@@ -14,24 +14,7 @@ fn samples(
     catalog: &Catalog,
     version: &partner_events_catalog::model::Version,
 ) -> Vec<(String, serde_json::Value)> {
-    let mut payloads = vec![
-        (
-            "minimal".to_owned(),
-            sample::payload(catalog, version, &mut sample::Fill::Minimal),
-        ),
-        (
-            "full".to_owned(),
-            sample::payload(catalog, version, &mut sample::Fill::Full),
-        ),
-    ];
-    for seed in 0..20 {
-        let mut rng = fastrand::Rng::with_seed(seed);
-        payloads.push((
-            format!("seed {seed}"),
-            sample::payload(catalog, version, &mut sample::Fill::Random(&mut rng)),
-        ));
-    }
-    payloads
+    common::samples::payloads(catalog, version, 20)
 }
 
 #[test]

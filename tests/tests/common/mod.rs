@@ -1,1 +1,2 @@
+pub mod samples;
 pub mod sdk;

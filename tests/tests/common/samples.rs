@@ -1,0 +1,31 @@
+//! The catalog's sample payloads of one event version, as the sample tests and the envelope
+//! agreement test both try them: minimal, full, and `seeds` random ones (the same seeds, the same
+//! samples).
+
+#![allow(dead_code)]
+
+use partner_events_catalog::model::{Catalog, Version};
+use partner_events_catalog::sample;
+use serde_json::Value;
+
+/// Minimal, full and `seeds` random payloads of `version`, each named for a failure message.
+pub fn payloads(catalog: &Catalog, version: &Version, seeds: u64) -> Vec<(String, Value)> {
+    let mut payloads = vec![
+        (
+            "minimal".to_owned(),
+            sample::payload(catalog, version, &mut sample::Fill::Minimal),
+        ),
+        (
+            "full".to_owned(),
+            sample::payload(catalog, version, &mut sample::Fill::Full),
+        ),
+    ];
+    for seed in 0..seeds {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        payloads.push((
+            format!("seed {seed}"),
+            sample::payload(catalog, version, &mut sample::Fill::Random(&mut rng)),
+        ));
+    }
+    payloads
+}
