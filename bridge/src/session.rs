@@ -176,6 +176,13 @@ impl<T: Serialize + ?Sized> PageSender<T> {
         }
     }
 
+    /// Whether the session has a page to send to: `false` on the plain wire, where every
+    /// [`PageSender::send`] fails with [`SendError::Closed`]. A handler checks it before it builds
+    /// a message that costs something to make (a record looked up for a card no page will show).
+    pub fn has_page(&self) -> bool {
+        self.takes_pages
+    }
+
     /// Sends one message to the page; on the plain wire, [`SendError::Closed`] at once.
     pub fn send(&self, message: &T) -> Result<(), SendError> {
         if !self.takes_pages {

@@ -29,6 +29,7 @@ impl WhoAmI {
             "method": context.delivery.as_ref().map(ToString::to_string),
             "agent": context.identity.as_ref().map(|identity| identity.key().to_owned()),
             "team": context.principal::<Agent>().map(|agent| agent.team),
+            "hasPage": self.page.has_page(),
         });
         let _ = self.page.send(&said);
     }
@@ -90,7 +91,7 @@ async fn every_message_of_an_identified_session_carries_its_principal_also_after
     assert_eq!(
         pages_until_ack(&mut client, 3).await,
         [
-            json!({"method": format!("{SESSION}/1"), "agent": "agent-9", "team": "blue"}),
+            json!({"method": format!("{SESSION}/1"), "agent": "agent-9", "team": "blue", "hasPage": true}),
             json!({"page": "agent-9"}),
             json!({"fallback": "agent-9"}),
         ]
@@ -104,6 +105,6 @@ async fn every_message_of_an_identified_session_carries_its_principal_also_after
     send(&mut client, chat(4, "c-4")).await;
     assert_eq!(
         pages_until_ack(&mut client, 4).await,
-        [json!({"method": format!("{SESSION}/4"), "agent": "agent-9", "team": "blue"})]
+        [json!({"method": format!("{SESSION}/4"), "agent": "agent-9", "team": "blue", "hasPage": true})]
     );
 }

@@ -397,10 +397,11 @@ impl SyncApp {
     fn on_hold(&mut self, hold: AwInteractionHoldV1, context: &partner_events::EventContext) {
         assert_ne!(hold.interaction_id, "boom", "a synchronous handler bug");
         let said = format!(
-            "key {:?} team {:?} page {:?}",
+            "key {:?} team {:?} page {} {:?}",
             context.identity.as_ref().map(partner_events::Identity::key),
             context.principal::<Agent>().map(|agent| agent.team),
-            // the plain wire carries no page messages: refused at once
+            // the plain wire carries no page messages: said, and refused at once
+            self.session.page_sender::<u8>().has_page(),
             self.session.page_sender::<u8>().send(&1),
         );
         self.say(hold.interaction_id, said);
@@ -448,7 +449,7 @@ async fn every_message_carries_the_sessions_principal_and_a_synchronous_panic_is
         reply_to(next(&mut client).await),
         (
             "h1".into(),
-            r#"key Some("agent-7") team Some("blue") page Err(Closed)"#.into()
+            r#"key Some("agent-7") team Some("blue") page false Err(Closed)"#.into()
         )
     );
     // not an event: `fallback` reads the identity from its scope

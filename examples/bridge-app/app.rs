@@ -87,6 +87,10 @@ impl AgentAssist {
     }
 
     fn pop(&self, media: &str, interaction_id: &str, who: &str) {
+        // no page to show it (the plain wire): no look-up for a card nobody will see
+        if !self.page.has_page() {
+            return;
+        }
         let card = ToPage::Card {
             media: media.into(),
             interaction_id: interaction_id.into(),
