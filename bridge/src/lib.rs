@@ -91,6 +91,7 @@ mod principal;
 mod registry;
 mod session;
 mod signal;
+mod socket;
 mod stats;
 pub mod wire;
 
@@ -99,7 +100,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, RawQuery, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -123,19 +124,6 @@ use crate::stats::{Counters, Refused};
 /// protocol. The router serves it at `/partner-events-bridge.js`; its header documents
 /// `connectBridge`.
 pub const PAGE_MODULE: &str = include_str!("../page/partner-events-bridge.js");
-
-/// How much the socket reads at a time, which every idle session holds: small, since almost every
-/// SDK message is small. Of the catalog's received events' samples (`partner-events sample`),
-/// every minimal one fits in 512 bytes with the frame's header and the acknowledged protocol's
-/// `{"seq":…,"event":…}` (a hold is 155 bytes), so it arrives in one read; full ones with arrays
-/// (a chat's messages, wrap-up codes) or every optional field of a terminated call (592 bytes)
-/// take a read per 512 bytes, and still get through, up to the size limit. 1024 cost every idle
-/// session 512 bytes more (the default of 128 KiB cost 260 KB).
-const READ_BUFFER_BYTES: usize = 512;
-
-/// How much the socket gathers before it writes, when the bridge does not flush first (it flushes
-/// after each batch of replies, so this only bounds a batch's copies).
-const WRITE_BUFFER_BYTES: usize = 1024;
 
 /// A router serving the bridge at `/events`, with the default settings: the bridge's own origin
 /// only, no token check, messages up to [`DEFAULT_MAX_MESSAGE_BYTES`].
@@ -443,7 +431,7 @@ async fn upgrade<H>(
     peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    upgrade: WebSocketUpgrade,
+    upgrade: socket::Upgrade,
 ) -> Response
 where
     H: Handler + Send + 'static,
@@ -482,8 +470,7 @@ where
         shared.counters.refused(Refused::origin);
         return (StatusCode::FORBIDDEN, why).into_response();
     }
-    let upgrade = upgrade.protocols([wire::ACKED_PROTOCOL]);
-    let acked = upgrade.selected_protocol().is_some();
+    let acked = upgrade.offers(wire::ACKED_PROTOCOL);
     let mut identity = None;
     if !acked {
         // the plain wire checks the token at the handshake; the acknowledged protocol, at hello
@@ -503,26 +490,22 @@ where
     });
     let limit = shared.config.max_message_bytes;
     let drain = shared.drain.clone();
-    upgrade
-        .max_message_size(limit)
-        .max_frame_size(limit)
-        .read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(WRITE_BUFFER_BYTES)
-        .on_upgrade(move |socket| {
-            // boxed: the socket is large, and each async layer of the connection would keep a
-            // copy of it in every idle connection's task
-            let socket = Box::new(socket);
-            drain.track(async move {
-                let _place = place;
-                let counters = Arc::clone(&shared.counters);
-                counters.unlabelled.sessions_open.inc();
-                if acked {
-                    let (token, _) = credentials.into_parts();
-                    connection::run_acked(socket, shared, token).await;
-                } else {
-                    connection::run_plain(socket, shared, credentials).await;
-                }
-                counters.unlabelled.sessions_open.dec();
-            })
+    let protocol = acked.then_some(wire::ACKED_PROTOCOL);
+    upgrade.answer(protocol, limit, move |socket| {
+        // boxed: the socket is large, and each async layer of the connection would keep a copy
+        // of it in every idle connection's task
+        let socket = Box::new(socket);
+        drain.track(async move {
+            let _place = place;
+            let counters = Arc::clone(&shared.counters);
+            counters.unlabelled.sessions_open.inc();
+            if acked {
+                let (token, _) = credentials.into_parts();
+                connection::run_acked(socket, shared, token).await;
+            } else {
+                connection::run_plain(socket, shared, credentials).await;
+            }
+            counters.unlabelled.sessions_open.dec();
         })
+    })
 }

@@ -19,11 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 
-use axum::extract::ws::Utf8Bytes;
 use futures_util::task::AtomicWaker;
 use partner_events::SendError;
 
-use crate::stats::Counters;
+use crate::socket::Text;
+use crate::stats::{Counters, LastReply};
 
 /// The bounds of one session's outgoing frames.
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +65,7 @@ pub(crate) struct Pipe {
 
 #[derive(Default)]
 struct Queue {
-    frames: VecDeque<Utf8Bytes>,
+    frames: VecDeque<Text>,
     bytes: usize,
     /// The connection is ending: it writes nothing more.
     closed: bool,
@@ -89,7 +89,7 @@ impl Pipe {
 
     /// Queues a frame, unless the connection is ending (then it writes nothing more; an
     /// acknowledged session's outbox keeps its numbered frames for the next connection).
-    pub(crate) fn push(&self, text: Utf8Bytes) {
+    pub(crate) fn push(&self, text: Text) {
         {
             let mut queue = self.queue();
             if queue.closed {
@@ -102,7 +102,7 @@ impl Pipe {
     }
 
     /// Queues a frame unless `limit` bytes are queued already.
-    fn push_within(&self, text: Utf8Bytes, limit: usize) -> Result<(), SendError> {
+    fn push_within(&self, text: Text, limit: usize) -> Result<(), SendError> {
         {
             let mut queue = self.queue();
             if queue.closed {
@@ -118,14 +118,25 @@ impl Pipe {
         Ok(())
     }
 
-    /// Moves every queued frame into `out`, for the connection to write.
-    pub(crate) fn take(&self, out: &mut VecDeque<Utf8Bytes>) {
+    /// Hands every queued frame, oldest first, to `write` (the socket's buffer), and empties the
+    /// queue; a queue grown past a handful of frames is let go, not kept by an idle connection.
+    pub(crate) fn take_each(&self, mut write: impl FnMut(Text)) {
         let mut queue = self.queue();
         queue.bytes = 0;
-        if out.is_empty() {
-            std::mem::swap(out, &mut queue.frames);
-        } else {
-            out.append(&mut queue.frames);
+        for text in queue.frames.drain(..) {
+            write(text);
+        }
+        if queue.frames.capacity() > 8 {
+            queue.frames = VecDeque::new();
+        }
+    }
+
+    /// Lets go of the queue's memory while it is empty: after the acknowledged protocol's
+    /// welcome, which a session that then stays idle need not keep room for (128 bytes each).
+    pub(crate) fn let_go(&self) {
+        let mut queue = self.queue();
+        if queue.frames.is_empty() {
+            queue.frames = VecDeque::new();
         }
     }
 
@@ -181,6 +192,7 @@ pub(crate) struct PlainOutlet {
     pub(crate) pipe: Arc<Pipe>,
     pub(crate) limits: Limits,
     pub(crate) counters: Arc<Counters>,
+    pub(crate) last_reply: LastReply,
 }
 
 impl Outlet for PlainOutlet {
@@ -188,7 +200,7 @@ impl Outlet for PlainOutlet {
         let text = crate::wire::plain::send_event(name, data.0);
         self.pipe
             .push_within(text.into(), self.limits.queued_bytes)?;
-        self.counters.reply(name);
+        self.counters.reply(&self.last_reply, name);
         Ok(())
     }
 
@@ -207,6 +219,7 @@ pub(crate) struct Outbox {
     limits: Limits,
     state: Mutex<State>,
     counters: Arc<Counters>,
+    last_reply: LastReply,
 }
 
 #[derive(Default)]
@@ -214,7 +227,7 @@ struct State {
     /// The number of the last numbered frame.
     last_seq: u64,
     /// Numbered frames the page has not acknowledged, oldest first.
-    unacked: VecDeque<(u64, Utf8Bytes)>,
+    unacked: VecDeque<(u64, Text)>,
     unacked_bytes: usize,
     /// The connection writing for the session, while it has one.
     live: Option<Arc<Pipe>>,
@@ -229,6 +242,7 @@ impl Outbox {
             limits,
             state: Mutex::new(State::default()),
             counters,
+            last_reply: LastReply::default(),
         }
     }
 
@@ -264,7 +278,7 @@ impl Outbox {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        let text: Utf8Bytes = numbered(seq, name, kind, body_len, write_body).into();
+        let text: Text = numbered(seq, name, kind, body_len, write_body).into();
         state.last_seq = seq;
         state.unacked_bytes += text.len();
         state.unacked.push_back((seq, text.clone()));
@@ -305,7 +319,7 @@ impl Outbox {
             crate::wire::send_event_body(text, name, data.0);
         });
         if posted.is_ok() {
-            self.counters.reply(name);
+            self.counters.reply(&self.last_reply, name);
         }
         posted
     }
@@ -476,9 +490,9 @@ mod tests {
     use super::*;
 
     fn written(pipe: &Pipe) -> Vec<String> {
-        let mut frames = VecDeque::new();
-        pipe.take(&mut frames);
-        frames.iter().map(ToString::to_string).collect()
+        let mut frames = Vec::new();
+        pipe.take_each(|text| frames.push(String::from_utf8(text.as_bytes().to_vec()).unwrap()));
+        frames
     }
 
     fn json(text: &str) -> Json<'_> {
@@ -557,6 +571,7 @@ mod tests {
                 ..Limits::default()
             },
             counters: Arc::default(),
+            last_reply: LastReply::default(),
         };
         let data = json(r#""0123456789012345678901234567890123456789""#);
         outlet.post_event("e", data).unwrap();

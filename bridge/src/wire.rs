@@ -343,7 +343,11 @@ pub(crate) fn send_event_body_len(name: &str, data: &str) -> usize {
 pub(crate) mod plain {
     /// `{"sendEvent":{"name":…,"data":…}}`.
     pub(crate) fn send_event(name: &str, data: &str) -> String {
-        let mut text = String::with_capacity(name.len() + data.len() + 36);
+        // exact for a catalog's name: a frame whose length is its capacity is shared (kept,
+        // written) with no allocation of its own
+        let mut text = String::with_capacity(
+            r#"{"sendEvent":}"#.len() + super::send_event_body_len(name, data),
+        );
         text.push_str(r#"{"sendEvent":"#);
         super::send_event_body(&mut text, name, data);
         text.push('}');

@@ -105,6 +105,8 @@ async fn every_message_of_an_identified_session_carries_its_principal_also_after
     send(&mut client, chat(4, "c-4")).await;
     assert_eq!(
         pages_until_ack(&mut client, 4).await,
-        [json!({"method": format!("{SESSION}/4"), "agent": "agent-9", "team": "blue", "hasPage": true})]
+        [
+            json!({"method": format!("{SESSION}/4"), "agent": "agent-9", "team": "blue", "hasPage": true})
+        ]
     );
 }

@@ -164,10 +164,14 @@ fn metric(text: &str, prefix: &str) -> Option<f64> {
 }
 
 async fn http(address: SocketAddr, method: &str, path: &str) -> (u16, String) {
+    http_with(address, method, path, "connection: close\r\n").await
+}
+
+/// A request with `headers` (each line ending in CRLF).
+async fn http_with(address: SocketAddr, method: &str, path: &str, headers: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(address).await.unwrap();
-    let request =
-        format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n");
+    let request = format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\n{headers}\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
@@ -301,6 +305,28 @@ async fn health_routes_answer_and_readiness_turns_to_503_when_the_drain_starts()
     assert_eq!(http(address, "DELETE", "/readyz").await.0, 405);
     assert_eq!(http(address, "GET", "/metrics/../admin").await.0, 404);
     assert_eq!(http(address, "GET", "/nothing-here").await.0, 404);
+    // the WebSocket path takes handshakes only, and says what a request lacks
+    let (status, body) = http(address, "GET", "/events").await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("`Connection` header must include `upgrade`"),
+        "{body}"
+    );
+    let handshake = |version: &str, key: &str| {
+        format!("connection: Upgrade, close\r\nupgrade: WebSocket\r\nsec-websocket-version: {version}\r\n{key}")
+    };
+    let (status, body) = http_with(address, "GET", "/events", &handshake("8", "")).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("`Sec-WebSocket-Version` header must be 13"),
+        "{body}"
+    );
+    let (status, body) = http_with(address, "GET", "/events", &handshake("13", "")).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("`Sec-WebSocket-Key` header is missing"),
+        "{body}"
+    );
 
     drain.start();
     assert_eq!(

@@ -6,7 +6,6 @@ use std::cell::Cell;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::FutureExt;
 use partner_events::{
     DecodeError, DeliveryId, Handler, Identity, Message as SdkMessage, ReceivedOf,
@@ -16,12 +15,13 @@ use tokio::sync::OwnedMutexGuard;
 use tracing::Instrument;
 
 use super::route::{identified, log_unhandled, make_handler, panic_text, panicked, route};
-use super::{close_with, serve, End, Flow, Protocol, Unwritten, DRAINED};
+use super::{close_with, serve, End, Flow, Protocol, DRAINED};
 use crate::backbone::{AgentPage, PageEvent};
 use crate::outbox::{Outbox, Pipe, DELIVERY};
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
 use crate::signal::Flag;
+use crate::socket::{Incoming, Socket};
 use crate::stats::{ErrorKind, LastEvent, Refused};
 use crate::wire::{acked, close, Body, Hello, PageFrame};
 use crate::Shared;
@@ -36,7 +36,7 @@ const OUTBOX_HEADROOM: usize = 16 * 1024;
 const MAX_STORING: usize = 128;
 
 pub(crate) async fn run<H>(
-    mut socket: Box<WebSocket>,
+    mut socket: Box<Socket>,
     shared: Arc<Shared<H>>,
     url_token: Option<String>,
 ) where
@@ -60,14 +60,7 @@ pub(crate) async fn run<H>(
         }
         Err((message, code)) => {
             pipe.push(acked::error(&message, None).into());
-            close_with(
-                &mut socket,
-                &pipe,
-                &mut Unwritten::default(),
-                (code, ""),
-                &shared.config,
-            )
-            .await;
+            close_with(&mut socket, &pipe, (code, ""), &shared.config).await;
         }
     }
 }
@@ -75,7 +68,7 @@ pub(crate) async fn run<H>(
 /// Reads the hello, checks its token and attaches the session: the session on this connection,
 /// the signal of a takeover and the session's span; or the error frame's text and the close code.
 async fn open<'a, H>(
-    socket: &mut WebSocket,
+    socket: &mut Socket,
     shared: &'a Arc<Shared<H>>,
     pipe: &'a Arc<Pipe>,
     url_token: Option<String>,
@@ -123,7 +116,7 @@ where
 
 /// Reads the hello and checks its token: the page's first frame.
 async fn hello<H: Handler>(
-    socket: &mut WebSocket,
+    socket: &mut Socket,
     shared: &Shared<H>,
     url_token: Option<String>,
 ) -> Result<(Hello, Option<Identity>), (String, u16)> {
@@ -135,7 +128,7 @@ async fn hello<H: Handler>(
             (format!("no hello within {seconds} s"), close::PROTOCOL)
         })?;
     let text = match first {
-        Some(Ok(Message::Text(text))) => text,
+        Some(Ok(Incoming::Text(text))) => text,
         _ => {
             return Err((
                 "the first frame must be the hello, as text".into(),
@@ -143,7 +136,7 @@ async fn hello<H: Handler>(
             ))
         }
     };
-    let mut hello = match PageFrame::parse(text.as_str()) {
+    let mut hello = match PageFrame::parse(&text) {
         Ok(PageFrame::Hello(hello)) => hello,
         Ok(_) => {
             return Err((
@@ -494,19 +487,19 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
 impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
     const PAGE_RESENDS: bool = true;
 
-    async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
+    async fn on_text(&mut self, text: String) -> Flow {
         // The page module's numbered event is read once: the decoder reads the event, and its
         // success says the frame was exactly `{"seq":N,"event":<one JSON value>}`. Anything else
         // (an event the decoder refuses included) is read whole below, with the errors it
         // always had.
-        if let Some((seq, event)) = PageFrame::split_numbered_event(text.as_str()) {
+        if let Some((seq, event)) = PageFrame::split_numbered_event(&text) {
             if let Ok(message) = self.shared.decoder.decode(event) {
                 return self
                     .on_numbered(seq, Numbered::Decoded(event, message))
                     .await;
             }
         }
-        let frame = match PageFrame::parse(text.as_str()) {
+        let frame = match PageFrame::parse(&text) {
             Ok(frame) => frame,
             Err(malformed) => {
                 self.protocol_error(&malformed.message, malformed.seq);

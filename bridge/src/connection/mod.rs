@@ -17,18 +17,17 @@ mod route;
 pub(crate) use acked::run as run_acked;
 pub(crate) use plain::run as run_plain;
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::{FutureExt, SinkExt};
+use futures_util::FutureExt;
 use partner_events::Identity;
 
 use crate::config::Config;
 use crate::drain::Drain;
 use crate::outbox::Pipe;
 use crate::signal::{Flag, FlagWait};
+use crate::socket::{Incoming, Socket};
 use crate::stats::{Counters, ErrorKind};
 use crate::wire::close;
 
@@ -93,7 +92,7 @@ pub(crate) trait Protocol: Send {
 
     /// Handles one text frame. What it queues on the connection's pipe meanwhile is written as
     /// it goes.
-    fn on_text(&mut self, text: Utf8Bytes) -> impl Future<Output = Flow> + Send;
+    fn on_text(&mut self, text: String) -> impl Future<Output = Flow> + Send;
 
     /// Refuses a binary frame (the session goes on): counts it and queues an error frame.
     fn on_binary(&mut self);
@@ -122,26 +121,17 @@ pub(crate) trait Protocol: Send {
     fn end(self, end: End) -> (u16, &'static str);
 }
 
-/// The frames taken from the pipe and not yet handed to the socket, and whether the socket holds
-/// frames it has not flushed.
-#[derive(Default)]
-pub(crate) struct Unwritten {
-    frames: VecDeque<Utf8Bytes>,
-    unflushed: bool,
-}
-
 /// Serves `protocol` on `socket` until the connection ends, then closes it.
 pub(crate) async fn serve<P: Protocol>(
-    socket: &mut WebSocket,
+    socket: &mut Socket,
     pipe: &Pipe,
     mut protocol: P,
     taken_over: Option<Flag>,
     (drain, config, counters): (&Drain, &Config, &Counters),
 ) {
-    let mut out = Unwritten::default();
-    let mut first_write = true;
     // Made once per connection, not once per wait: each registers with its notifier once, then
     // every wait reads an atomic flag.
+    let mut first_write = true;
     let mut drained = pin!(drain.signal().wait());
     let mut taken_over = FlagWait::on(taken_over);
     let end = 'connection: loop {
@@ -152,15 +142,13 @@ pub(crate) async fn serve<P: Protocol>(
             biased;
             () = &mut drained => break End::Drained,
             () = &mut taken_over => break End::TakenOver,
-            wrote = write_queued(socket, pipe, &mut out) => wrote,
+            wrote = write_queued(socket, pipe) => wrote,
         };
         if wrote.is_err() {
             break End::PageGone;
         }
         if std::mem::take(&mut first_write) {
-            // the first frames (the acknowledged protocol's welcome, what it sends again) leave a
-            // queue behind that an idle connection need not hold: 128 bytes of every session
-            out.frames = VecDeque::new();
+            pipe.let_go();
         }
         let reading = protocol.reading();
         let waited = tokio::select! {
@@ -181,18 +169,18 @@ pub(crate) async fn serve<P: Protocol>(
                 break 'connection End::Drained;
             }
             let flow = match frame {
-                Some(Ok(Message::Text(text))) => {
+                Some(Ok(Incoming::Text(text))) => {
                     // boxed: the handler's future lives only while it handles a message, not in
                     // every idle connection's task
-                    while_writing(socket, pipe, &mut out, Box::pin(protocol.on_text(text))).await
+                    while_writing(socket, pipe, Box::pin(protocol.on_text(text))).await
                 }
-                Some(Ok(Message::Binary(_))) => {
+                Some(Ok(Incoming::Binary)) => {
                     protocol.on_binary();
                     Flow::Continue
                 }
-                // pings are answered by the socket itself
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
-                Some(Ok(Message::Close(_))) | None => Flow::End(End::PageGone),
+                // its pong is queued in the socket, and written with the next frames
+                Some(Ok(Incoming::Ping)) => Flow::Continue,
+                Some(Ok(Incoming::Close)) | None => Flow::End(End::PageGone),
                 Some(Err(socket_error)) => {
                     // too large a message, or a broken connection: the stream cannot go on
                     counters.error(ErrorKind::connection);
@@ -225,7 +213,7 @@ pub(crate) async fn serve<P: Protocol>(
         counters.unlabelled.drained_connections.inc();
     }
     let (code, reason) = protocol.end(end);
-    close_with(socket, pipe, &mut out, (code, reason), config).await;
+    close_with(socket, pipe, (code, reason), config).await;
 }
 
 /// Ends a connection, within the configured time: writes what is queued and the close frame,
@@ -235,40 +223,34 @@ pub(crate) async fn serve<P: Protocol>(
 /// Boxed: with its two timers it is the largest thing a connection awaits, and it runs once, at
 /// the end; unboxed, every idle connection's task would keep room for it.
 pub(crate) fn close_with<'a>(
-    socket: &'a mut WebSocket,
+    socket: &'a mut Socket,
     pipe: &'a Pipe,
-    out: &'a mut Unwritten,
     (code, reason): (u16, &'static str),
     config: &'a Config,
 ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
-    Box::pin(closing(socket, pipe, out, (code, reason), config))
+    Box::pin(closing(socket, pipe, (code, reason), config))
 }
 
 async fn closing(
-    socket: &mut WebSocket,
+    socket: &mut Socket,
     pipe: &Pipe,
-    out: &mut Unwritten,
     (code, reason): (u16, &'static str),
     config: &Config,
 ) {
     pipe.close();
     let closing = async {
-        write_queued(socket, pipe, out).await?;
-        let frame = CloseFrame {
-            code,
-            reason: reason.into(),
-        };
-        socket.send(Message::Close(Some(frame))).await?;
+        write_queued(socket, pipe).await?;
+        socket.close(code, reason).await?;
         // a page answers within a round trip; a client that never does costs a second at most
         let _ = tokio::time::timeout(CLOSE_ANSWER_WITHIN, async {
             while let Some(Ok(frame)) = socket.recv().await {
-                if matches!(frame, Message::Close(_)) {
+                if frame == Incoming::Close {
                     break;
                 }
             }
         })
         .await;
-        Ok::<_, axum::Error>(())
+        Ok::<_, std::io::Error>(())
     };
     let _ = tokio::time::timeout(config.close_within, closing).await;
 }
@@ -278,9 +260,8 @@ async fn closing(
 /// page stopped reading) does not hold the handler up: it is dropped when the handler is done,
 /// and its frames are written after.
 async fn while_writing(
-    socket: &mut WebSocket,
+    socket: &mut Socket,
     pipe: &Pipe,
-    out: &mut Unwritten,
     handling: impl Future<Output = Flow>,
 ) -> Flow {
     let mut handling = pin!(handling);
@@ -291,7 +272,7 @@ async fn while_writing(
             flow = &mut handling => return flow,
             wrote = async {
                 pipe.queued().await;
-                write_queued(socket, pipe, out).await
+                write_queued(socket, pipe).await
             }, if writable => {
                 // a broken socket: let the handler finish; the next read ends the connection
                 writable = wrote.is_ok();
@@ -300,27 +281,16 @@ async fn while_writing(
     }
 }
 
-/// Writes every queued frame, then flushes once; nothing to write or flush, nothing done.
+/// Writes every queued frame (and a pong the socket owes), in one write when they fit; nothing
+/// to write, nothing done.
 ///
 /// Cancel-safe, so that the drain or a takeover can interrupt a write to a page that stopped
-/// reading: a frame leaves `out` only in the step that hands it to the socket, and the socket
-/// keeps what it was handed until a later flush.
-async fn write_queued(
-    socket: &mut WebSocket,
-    pipe: &Pipe,
-    out: &mut Unwritten,
-) -> Result<(), axum::Error> {
-    pipe.take(&mut out.frames);
-    while !out.frames.is_empty() {
-        std::future::poll_fn(|cx| socket.poll_ready_unpin(cx)).await?;
-        if let Some(text) = out.frames.pop_front() {
-            socket.start_send_unpin(Message::Text(text))?;
-            out.unflushed = true;
-        }
-    }
-    if out.unflushed {
+/// reading: the frames move from the pipe into the socket's buffer in one step, with no wait,
+/// and the socket keeps what it has not written for the next call.
+async fn write_queued(socket: &mut Socket, pipe: &Pipe) -> std::io::Result<()> {
+    pipe.take_each(|text| socket.queue_text(&text));
+    if socket.has_unwritten() {
         socket.flush().await?;
-        out.unflushed = false;
     }
     Ok(())
 }

@@ -4,20 +4,20 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::ws::{Utf8Bytes, WebSocket};
 use partner_events::Handler;
 use tracing::Instrument;
 
 use super::route::{log_unhandled, make_handler, panicked, route};
-use super::{close_with, serve, Credentials, End, Flow, Protocol, Unwritten, DRAINED};
+use super::{close_with, serve, Credentials, End, Flow, Protocol, DRAINED};
 use crate::outbox::{Pipe, PlainOutlet};
 use crate::session::Session;
+use crate::socket::Socket;
 use crate::stats::{ErrorKind, LastEvent};
 use crate::wire::ServerFrame;
 use crate::Shared;
 
 pub(crate) async fn run<H>(
-    mut socket: Box<WebSocket>,
+    mut socket: Box<Socket>,
     shared: Arc<Shared<H>>,
     credentials: Box<Credentials>,
 ) where
@@ -28,6 +28,7 @@ pub(crate) async fn run<H>(
         pipe: Arc::clone(&pipe),
         limits: shared.config.outgoing,
         counters: Arc::clone(&shared.counters),
+        last_reply: Default::default(),
     };
     let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
     let (token, identity) = credentials.into_parts();
@@ -36,14 +37,7 @@ pub(crate) async fn run<H>(
         Ok(handler) => handler,
         Err(message) => {
             pipe.push(error(&message).into());
-            close_with(
-                &mut socket,
-                &pipe,
-                &mut Unwritten::default(),
-                (1000, ""),
-                &shared.config,
-            )
-            .await;
+            close_with(&mut socket, &pipe, (1000, ""), &shared.config).await;
             return;
         }
     };
@@ -88,9 +82,9 @@ impl<H: Handler + Send> Protocol for Plain<'_, H> {
     // nothing is numbered: a frame not handled is lost, so a drain handles the one in hand
     const PAGE_RESENDS: bool = false;
 
-    async fn on_text(&mut self, text: Utf8Bytes) -> Flow {
+    async fn on_text(&mut self, text: String) -> Flow {
         let counters = &self.shared.counters;
-        let decoded = self.shared.decoder.decode(text.as_str());
+        let decoded = self.shared.decoder.decode(&text);
         if let Err(decode_error) = &decoded {
             self.pipe.push(error(&decode_error.to_string()).into());
         }

@@ -1,0 +1,488 @@
+//! The WebSocket layer, server side (RFC 6455): the handshake ([`Upgrade`]) and one connection's
+//! frames ([`Socket`]).
+//!
+//! Written here rather than taken from a crate, for the hot path and for idle memory. Through
+//! axum's `WebSocket` (tokio-tungstenite), reading and writing a frame cost about 4,000
+//! instructions of a plain message's 20,000: a compatibility layer that registers wakers on
+//! every poll, a message type built per frame and a copy into a write queue. The leaner crates
+//! (tokio-websockets, fastwebsockets) read through an 8 KiB buffer that every idle session would
+//! hold, twice what a whole session costs here. The bridge needs a small part of the protocol: a
+//! server that takes text, refuses binary, answers pings and closes; no extensions, no client.
+//! What it reads is checked as RFC 6455 says (masks, reserved bits, control frames, fragments,
+//! UTF-8, close codes), in `frame`, whose functions are tested on bytes alone.
+
+mod frame;
+mod handshake;
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use frame::{FrameError, OpCode};
+pub(crate) use handshake::Upgrade;
+
+/// How much the socket reads at a time, which every idle session holds: small, since almost every
+/// SDK message is small. Of the catalog's received events' samples (`partner-events sample`),
+/// every minimal one fits in 512 bytes with the frame's header and the acknowledged protocol's
+/// `{"seq":…,"event":…}` (a hold is 155 bytes), so it arrives in one read; full ones with arrays
+/// (a chat's messages, wrap-up codes) or every optional field of a terminated call (592 bytes)
+/// take a second read, and a frame longer than the buffer is read whole in one. 1024 cost every
+/// idle session 512 bytes more.
+const READ_BUFFER_BYTES: usize = 512;
+
+/// The write buffer an idle connection keeps; a larger one, grown by a burst, is let go once
+/// written.
+const WRITE_BUFFER_BYTES: usize = 1024;
+
+/// The connection's I/O: hyper's upgraded connection.
+pub(crate) type Io = hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>;
+
+/// An outgoing text frame's payload: UTF-8 (made from strings only), and cheap to clone, as an
+/// acknowledged session keeps its frames until the page acknowledges them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Text(Bytes);
+
+impl Text {
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(Bytes::from(text))
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Self {
+        Text(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+/// What the page sent.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Incoming {
+    /// A text message, whole.
+    Text(String),
+    /// A binary message (the bridge takes none: it says so, and goes on).
+    Binary,
+    /// A ping: its pong is queued, for the connection to write with its next frames.
+    Ping,
+    /// The page's close frame: nothing more comes.
+    Close,
+}
+
+/// Why a connection cannot go on.
+#[derive(Debug)]
+pub(crate) enum SocketError {
+    /// The page sent what RFC 6455 does not allow, or more than the bridge takes.
+    Frame(FrameError),
+    Io(io::Error),
+}
+
+impl fmt::Display for SocketError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SocketError::Frame(error) => error.fmt(f),
+            SocketError::Io(error) => write!(f, "the network: {error}"),
+        }
+    }
+}
+
+/// One WebSocket connection, server side. Reading and writing are cancel-safe: what is read and
+/// what is left to write stay in the socket, so a wait on the page can be dropped for another.
+pub(crate) struct Socket<S = Io> {
+    io: S,
+    /// The read buffer (zeroed once, when it is made or grown): bytes read and not yet taken are
+    /// `read[taken..filled]`.
+    read: Vec<u8>,
+    taken: usize,
+    filled: usize,
+    /// How many bytes the frame in hand needs in all, when more than are read.
+    needed: usize,
+    /// A message in fragments, as far as it has come: whether it is text, and its payload.
+    fragments: Option<(OpCode, Vec<u8>)>,
+    /// Frames to write: `out[written..]`.
+    out: Vec<u8>,
+    written: usize,
+    /// The largest message the bridge takes.
+    max_message: usize,
+    /// Nothing more is read: the page closed, the network did, or a frame broke the protocol.
+    read_closed: bool,
+    close_sent: bool,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
+    /// A connection whose handshake is done; messages over `max_message` bytes end it.
+    pub(crate) fn new(io: S, max_message: usize) -> Self {
+        Socket {
+            io,
+            read: Vec::new(),
+            taken: 0,
+            filled: 0,
+            needed: 0,
+            fragments: None,
+            out: Vec::new(),
+            written: 0,
+            max_message,
+            read_closed: false,
+            close_sent: false,
+        }
+    }
+
+    /// The page's next message; `None` once it closed or the connection ended.
+    pub(crate) async fn recv(&mut self) -> Option<Result<Incoming, SocketError>> {
+        poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
+    fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Incoming, SocketError>>> {
+        loop {
+            if self.read_closed {
+                return Poll::Ready(None);
+            }
+            match self.next_message() {
+                Ok(Some(incoming)) => return Poll::Ready(Some(Ok(incoming))),
+                Ok(None) => {}
+                Err(error) => {
+                    self.read_closed = true;
+                    return Poll::Ready(Some(Err(SocketError::Frame(error))));
+                }
+            }
+            match ready!(self.poll_fill(cx)) {
+                Ok(0) => {
+                    self.read_closed = true;
+                    return Poll::Ready(None);
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.read_closed = true;
+                    return Poll::Ready(Some(Err(SocketError::Io(error))));
+                }
+            }
+        }
+    }
+
+    /// Takes the frames read, up to a message, a ping or a close; `None` when more must be read.
+    fn next_message(&mut self) -> Result<Option<Incoming>, FrameError> {
+        loop {
+            let data = &mut self.read[self.taken..self.filled];
+            let Some(header) = frame::read_header(data, self.max_message)? else {
+                self.needed = 0;
+                return Ok(None);
+            };
+            if data.len() < header.frame_len() {
+                self.needed = header.frame_len();
+                return Ok(None);
+            }
+            let payload = &mut data[header.payload_at..header.frame_len()];
+            frame::unmask(payload, header.mask);
+            self.taken += header.frame_len();
+            let incoming = match (header.opcode, header.fin, &mut self.fragments) {
+                (OpCode::Text, true, None) => match std::str::from_utf8(payload) {
+                    Ok(text) => Incoming::Text(text.to_owned()),
+                    Err(_) => return Err(FrameError::NotUtf8),
+                },
+                (OpCode::Binary, true, None) => Incoming::Binary,
+                (OpCode::Text | OpCode::Binary, false, fragments @ None) => {
+                    *fragments = Some((header.opcode, payload.to_vec()));
+                    continue;
+                }
+                (OpCode::Continuation, fin, Some((_, so_far))) => {
+                    let len = so_far.len() + payload.len();
+                    if len > self.max_message {
+                        return Err(FrameError::TooLarge {
+                            len: len as u64,
+                            max: self.max_message,
+                        });
+                    }
+                    so_far.extend_from_slice(payload);
+                    if !fin {
+                        continue;
+                    }
+                    match self.fragments.take() {
+                        Some((OpCode::Text, whole)) => Incoming::Text(
+                            String::from_utf8(whole).map_err(|_| FrameError::NotUtf8)?,
+                        ),
+                        _ => Incoming::Binary,
+                    }
+                }
+                (OpCode::Ping, ..) => {
+                    frame::write_frame(&mut self.out, OpCode::Pong, payload);
+                    Incoming::Ping
+                }
+                (OpCode::Pong, ..) => continue,
+                (OpCode::Close, ..) => {
+                    frame::check_close(payload)?;
+                    self.read_closed = true;
+                    Incoming::Close
+                }
+                (OpCode::Continuation, _, None) | (OpCode::Text | OpCode::Binary, _, Some(_)) => {
+                    return Err(FrameError::Fragments)
+                }
+            };
+            return Ok(Some(incoming));
+        }
+    }
+
+    /// Reads more: at least the buffer's size, or what the frame in hand needs (a large frame is
+    /// read whole, not 512 bytes at a time). `Ok(0)`: the page or the network closed.
+    fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        // what was taken makes room; a buffer grown by a large frame is let go once it is taken
+        if self.taken == self.filled {
+            self.filled = 0;
+            if self.read.len() > READ_BUFFER_BYTES {
+                self.read = Vec::new();
+            }
+        } else if self.taken > 0 {
+            self.read.copy_within(self.taken..self.filled, 0);
+            self.filled -= self.taken;
+        }
+        self.taken = 0;
+        let room = READ_BUFFER_BYTES.max(self.needed.saturating_sub(self.filled));
+        if self.read.len() < self.filled + room {
+            self.read.resize(self.filled + room, 0);
+        }
+        let mut buf = ReadBuf::new(&mut self.read[self.filled..]);
+        let polled = Pin::new(&mut self.io).poll_read(cx, &mut buf);
+        let read = buf.filled().len();
+        self.filled += read;
+        polled.map_ok(|()| read)
+    }
+
+    /// Queues a text frame, written by the next [`Socket::flush`].
+    pub(crate) fn queue_text(&mut self, text: &Text) {
+        debug_assert!(!self.close_sent, "a frame after the close");
+        frame::write_frame(&mut self.out, OpCode::Text, text.as_bytes());
+    }
+
+    /// Whether frames are queued (a pong included) that are not written yet.
+    pub(crate) fn has_unwritten(&self) -> bool {
+        self.written < self.out.len()
+    }
+
+    /// Writes every queued frame.
+    pub(crate) async fn flush(&mut self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_write_out(cx)).await
+    }
+
+    fn poll_write_out(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while self.written < self.out.len() {
+            let wrote = ready!(Pin::new(&mut self.io).poll_write(cx, &self.out[self.written..]))?;
+            if wrote == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            self.written += wrote;
+        }
+        self.out.clear();
+        self.written = 0;
+        if self.out.capacity() > WRITE_BUFFER_BYTES {
+            self.out = Vec::new();
+        }
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    /// Queues the close frame, once, and writes it with what is queued before it.
+    pub(crate) async fn close(&mut self, code: u16, reason: &str) -> io::Result<()> {
+        if !std::mem::replace(&mut self.close_sent, true) {
+            frame::write_close(&mut self.out, code, reason);
+        }
+        self.flush().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame::tests::client_frame;
+    use super::*;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+
+    const MASK: [u8; 4] = [0x37, 0xFA, 0x21, 0x3D];
+
+    fn pair(max: usize) -> (Socket<DuplexStream>, DuplexStream) {
+        let (server, client) = tokio::io::duplex(1 << 20);
+        (Socket::new(server, max), client)
+    }
+
+    async fn recv_all(socket: &mut Socket<DuplexStream>) -> Vec<Result<Incoming, String>> {
+        let mut got = Vec::new();
+        while let Some(next) = socket.recv().await {
+            let failed = next.is_err();
+            got.push(next.map_err(|error| error.to_string()));
+            if failed {
+                break;
+            }
+        }
+        got
+    }
+
+    /// Texts, a binary message, a ping and a message in fragments with a ping between them,
+    /// then a close: the same whether the bytes arrive at once or one by one.
+    #[tokio::test]
+    async fn reads_messages_however_the_bytes_arrive() {
+        let mut bytes = Vec::new();
+        bytes.extend(client_frame(0x81, b"{\"a\":1}", MASK));
+        bytes.extend(client_frame(0x81, "é".repeat(400).as_bytes(), MASK));
+        bytes.extend(client_frame(0x82, &[0, 1, 2], MASK));
+        bytes.extend(client_frame(0x01, b"frag", MASK));
+        bytes.extend(client_frame(0x89, b"are you there", MASK));
+        bytes.extend(client_frame(0x80, b"ments", MASK));
+        bytes.extend(client_frame(0x8A, b"unasked pong", MASK));
+        bytes.extend(client_frame(0x88, &1000u16.to_be_bytes(), MASK));
+        let expected = vec![
+            Ok(Incoming::Text("{\"a\":1}".into())),
+            Ok(Incoming::Text("é".repeat(400))),
+            Ok(Incoming::Binary),
+            Ok(Incoming::Ping),
+            Ok(Incoming::Text("fragments".into())),
+            Ok(Incoming::Close),
+        ];
+        for piece in [bytes.len(), 1, 7] {
+            let (mut socket, mut client) = pair(1 << 16);
+            let sending = bytes.clone();
+            let writer = tokio::spawn(async move {
+                for chunk in sending.chunks(piece) {
+                    client.write_all(chunk).await.unwrap();
+                }
+                client
+            });
+            assert_eq!(recv_all(&mut socket).await, expected, "pieces of {piece}");
+            let mut client = writer.await.unwrap();
+            // the ping's pong, written with the next frames
+            assert!(socket.has_unwritten());
+            socket.flush().await.unwrap();
+            let mut pong = [0; 15];
+            client.read_exact(&mut pong).await.unwrap();
+            assert_eq!(&pong[..2], [0x8A, 13]);
+            assert_eq!(&pong[2..], b"are you there");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_frame_against_the_protocol_ends_the_reading() {
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (vec![0x81, 0x02, b'h', b'i'], "unmasked"),
+            (client_frame(0x81, &[0xFF, 0xFE], MASK), "not UTF-8"),
+            (client_frame(0x80, b"x", MASK), "continuation"),
+            (
+                [
+                    client_frame(0x01, b"a", MASK),
+                    client_frame(0x81, b"b", MASK),
+                ]
+                .concat(),
+                "continuation",
+            ),
+            (
+                client_frame(0x81, &[b'x'; 65], MASK),
+                "over the limit of 64",
+            ),
+            (
+                [
+                    client_frame(0x01, &[b'x'; 40], MASK),
+                    client_frame(0x80, &[b'x'; 40], MASK),
+                ]
+                .concat(),
+                "a message of 80 bytes, over the limit of 64",
+            ),
+            (client_frame(0x88, &[0x03, 0xED], MASK), "close frame"),
+        ];
+        for (bytes, says) in cases {
+            let (mut socket, mut client) = pair(64);
+            client.write_all(&bytes).await.unwrap();
+            // followed by a good frame, which is never read
+            client
+                .write_all(&client_frame(0x81, b"ok", MASK))
+                .await
+                .unwrap();
+            let got = recv_all(&mut socket).await;
+            match got.as_slice() {
+                [Err(error)] => assert!(error.contains(says), "{error} (expected {says})"),
+                other => panic!("{says}: {other:?}"),
+            }
+            assert!(
+                socket.recv().await.is_none(),
+                "{says}: nothing more is read"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_network_closing_ends_the_messages() {
+        let (mut socket, mut client) = pair(64);
+        client
+            .write_all(&client_frame(0x81, b"last", MASK))
+            .await
+            .unwrap();
+        // half a frame, then the connection drops
+        client
+            .write_all(&client_frame(0x81, b"cut", MASK)[..4])
+            .await
+            .unwrap();
+        drop(client);
+        assert_eq!(
+            recv_all(&mut socket).await,
+            [Ok(Incoming::Text("last".into()))]
+        );
+    }
+
+    #[tokio::test]
+    async fn writes_queued_frames_and_one_close() {
+        let (mut socket, mut client) = pair(64);
+        socket.queue_text(&Text::from("one"));
+        socket.queue_text(&Text::from(String::from("two")));
+        socket.flush().await.unwrap();
+        assert!(!socket.has_unwritten());
+        socket.close(4001, "bye").await.unwrap();
+        socket.close(4001, "bye").await.unwrap();
+        drop(socket);
+        let mut written = Vec::new();
+        client.read_to_end(&mut written).await.unwrap();
+        assert_eq!(
+            written,
+            [
+                &[0x81, 3][..],
+                b"one",
+                &[0x81, 3],
+                b"two",
+                &[0x88, 5, 0x0F, 0xA1],
+                b"bye"
+            ]
+            .concat()
+        );
+    }
+
+    /// Random bytes, whole and in pieces: an error or messages, never a panic.
+    #[tokio::test]
+    async fn random_bytes_never_panic() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let len = (next() % 64) as usize;
+            let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            // often a plausible first byte and a masked length, so that parsing goes deep
+            if len > 2 && next() % 2 == 0 {
+                bytes[0] = [0x81, 0x01, 0x80, 0x89, 0x88, 0x82][(next() % 6) as usize];
+                bytes[1] |= 0x80;
+            }
+            let (mut socket, mut client) = pair(32);
+            client.write_all(&bytes).await.unwrap();
+            drop(client);
+            let _ = recv_all(&mut socket).await;
+        }
+    }
+}
