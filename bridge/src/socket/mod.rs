@@ -399,11 +399,12 @@ mod tests {
         for (bytes, says) in cases {
             let (mut socket, mut client) = pair(64);
             client.write_all(&bytes).await.unwrap();
-            // followed by a good frame, which is never read
+            // followed by a good frame, which is never read, and the end of the connection
             client
                 .write_all(&client_frame(0x81, b"ok", MASK))
                 .await
                 .unwrap();
+            drop(client);
             let got = recv_all(&mut socket).await;
             match got.as_slice() {
                 [Err(error)] => assert!(error.contains(says), "{error} (expected {says})"),
