@@ -434,17 +434,18 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
         }
         let session = self.slot.session.id();
         // every message has its delivery id, whatever becomes of it (a method, `fallback`)
-        let routed = DELIVERY
-            .scope(
-                Cell::new((seq, 0)),
-                delivery.scope(route(
-                    &mut self.core.handler,
-                    &self.slot.session,
-                    decoded,
-                    (&shared.counters, &mut self.last_event),
-                )),
-            )
-            .await;
+        let routing = DELIVERY.scope(
+            Cell::new((seq, 0)),
+            delivery.scope(route(
+                &mut self.core.handler,
+                &self.slot.session,
+                decoded,
+                (&shared.counters, &mut self.last_event),
+            )),
+        );
+        // boxed apart: small enough for the allocator's per-thread cache, where the connection's
+        // future for the whole frame (the store and the acknowledgement around it) is not
+        let routed = Box::pin(routing).await;
         routed.map(|dispatch| log_unhandled(session, &dispatch))
     }
 

@@ -1,9 +1,11 @@
 //! The plain wire: one SDK message per text frame, `sendEvent` and `error` frames back, nothing
 //! numbered. A session is one connection.
 
+use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use futures_util::FutureExt;
 use partner_events::Handler;
 use tracing::Instrument;
 
@@ -82,31 +84,34 @@ impl<H: Handler + Send> Protocol for Plain<'_, H> {
     // nothing is numbered: a frame not handled is lost, so a drain handles the one in hand
     const PAGE_RESENDS: bool = false;
 
-    async fn on_text(&mut self, text: String) -> Flow {
+    fn on_text(&mut self, text: String) -> impl Future<Output = Flow> + Send {
         let counters = &self.shared.counters;
+        // decoded as it is called, and the text let go: the future keeps only the routing
         let decoded = self.shared.decoder.decode(&text);
+        drop(text);
         if let Err(decode_error) = &decoded {
             self.pipe.push(error(&decode_error.to_string()).into());
         }
-        match route(
+        let (pipe, session) = (self.pipe, self.session.id());
+        let routing = route(
             &mut self.handler,
             &self.session,
             decoded,
             (counters, &mut self.last_event),
-        )
-        .await
-        {
+        );
+        // `map`, not an `async` block, which would keep room for the routing twice
+        routing.map(move |routed| match routed {
             Ok(dispatch) => {
-                log_unhandled(self.session.id(), &dispatch);
+                log_unhandled(session, &dispatch);
                 Flow::Continue
             }
             Err(panic) => {
                 counters.error(ErrorKind::handler_panic);
-                self.pipe.push(error(&panicked(&panic)).into());
+                pipe.push(error(&panicked(&panic)).into());
                 // its state may be half-updated: do not hand it another message
                 Flow::End(End::Panicked)
             }
-        }
+        })
     }
 
     fn on_binary(&mut self) {
