@@ -106,7 +106,7 @@ impl Session {
     where
         E: SendEvent + Serialize,
     {
-        let data = serde_json::to_string(event).map_err(SendError::Serialize)?;
+        let data = to_json(event)?;
         self.inner.outlet.post_event(E::NAME, Json(&data))
     }
 
@@ -124,7 +124,7 @@ impl Session {
         if !self.inner.outlet.takes_pages() {
             return Err(SendError::Closed);
         }
-        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
+        let body = to_json(message)?;
         self.inner.outlet.post_page(Json(&body))
     }
 
@@ -136,6 +136,16 @@ impl Session {
             session.inner.outlet.post_page(body)
         })
     }
+}
+
+/// A message serialized for a frame, into a buffer that holds a usual payload or card at once:
+/// `serde_json::to_string` starts at 128 bytes and grows by reallocation, which cost more than
+/// serializing a 200-byte card.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, SendError> {
+    let mut json = Vec::with_capacity(512);
+    serde_json::to_writer(&mut json, value).map_err(SendError::Serialize)?;
+    // serde_json writes UTF-8 only
+    String::from_utf8(json).map_err(|error| SendError::Serialize(serde::ser::Error::custom(error)))
 }
 
 /// The session as a runtime outbox.
@@ -188,7 +198,7 @@ impl<T: Serialize + ?Sized> PageSender<T> {
         if !self.takes_pages {
             return Err(SendError::Closed);
         }
-        let body = serde_json::to_string(message).map_err(SendError::Serialize)?;
+        let body = to_json(message)?;
         (self.post)(Json(&body))
     }
 }
