@@ -393,14 +393,11 @@ pub(crate) mod acked {
 
     /// `{"ack":A}`, in a buffer of exactly its length: the socket takes it without copying or
     /// a second allocation.
-    pub(crate) fn ack(acked: u64) -> String {
+    /// `{"ack":N}`, kept inline (no allocation: it is sent for nearly every message).
+    pub(crate) fn ack(acked: u64) -> crate::socket::Text {
         let mut digits = itoa::Buffer::new();
-        let digits = digits.format(acked);
-        let mut text = String::with_capacity(r#"{"ack":}"#.len() + digits.len());
-        text.push_str(r#"{"ack":"#);
-        text.push_str(digits);
-        text.push('}');
-        text
+        crate::socket::Text::inline(&[r#"{"ack":"#, digits.format(acked), "}"])
+            .expect("at most 28 bytes: a u64 has at most 20 digits")
     }
 
     pub(crate) fn error(message: &str, seq: Option<u64>) -> String {

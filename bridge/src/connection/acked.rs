@@ -562,7 +562,7 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
         // one cumulative acknowledgement for everything handled (and stored) since the last wait
         let through = self.core.acknowledgeable();
         if through > self.acked_through {
-            self.pipe.push(acked::ack(through).into());
+            self.pipe.push(acked::ack(through));
             self.acked_through = through;
         }
     }

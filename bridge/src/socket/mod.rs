@@ -43,29 +43,59 @@ const WRITE_BUFFER_BYTES: usize = 1024;
 pub(crate) type Io = hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>;
 
 /// An outgoing text frame's payload: UTF-8 (made from strings only), and cheap to clone, as an
-/// acknowledged session keeps its frames until the page acknowledges them.
+/// acknowledged session keeps its frames until the page acknowledges them. A short one (an
+/// acknowledgement, sent for nearly every message) is kept inline, with no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Text(Bytes);
+pub(crate) struct Text(Repr);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Repr {
+    Shared(Bytes),
+    Inline { len: u8, bytes: [u8; INLINE_BYTES] },
+}
+
+/// The longest text kept inline: `{"ack":N}` is at most 28 bytes (a `u64` has 20 digits).
+const INLINE_BYTES: usize = 30;
 
 impl Text {
+    /// A short text, the concatenation of `parts`, inline; `None` when it is longer than
+    /// [`INLINE_BYTES`].
+    pub(crate) fn inline(parts: &[&str]) -> Option<Text> {
+        let mut bytes = [0; INLINE_BYTES];
+        let mut len = 0;
+        for part in parts {
+            bytes
+                .get_mut(len..len + part.len())?
+                .copy_from_slice(part.as_bytes());
+            len += part.len();
+        }
+        Some(Text(Repr::Inline {
+            len: len as u8,
+            bytes,
+        }))
+    }
+
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.as_bytes().len()
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Shared(bytes) => bytes,
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+        }
     }
 }
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        Text(Bytes::from(text))
+        Text(Repr::Shared(Bytes::from(text)))
     }
 }
 
 impl From<&'static str> for Text {
     fn from(text: &'static str) -> Self {
-        Text(Bytes::from_static(text.as_bytes()))
+        Text(Repr::Shared(Bytes::from_static(text.as_bytes())))
     }
 }
 
@@ -436,11 +466,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn short_texts_are_inline_and_read_back_whole() {
+        let ack = Text::inline(&[r#"{"ack":"#, "18446744073709551615", "}"]).expect("fits");
+        assert!(matches!(ack.0, Repr::Inline { .. }));
+        assert_eq!(ack.as_bytes(), br#"{"ack":18446744073709551615}"#);
+        assert_eq!(ack.len(), 28);
+        let most = "x".repeat(INLINE_BYTES);
+        assert_eq!(Text::inline(&[&most]).unwrap().len(), INLINE_BYTES);
+        assert_eq!(Text::inline(&[&most, "x"]), None);
+    }
+
     #[tokio::test]
     async fn writes_queued_frames_and_one_close() {
         let (mut socket, mut client) = pair(64);
         socket.queue_text(&Text::from("one"));
         socket.queue_text(&Text::from(String::from("two")));
+        socket.queue_text(&Text::inline(&["th", "ree"]).unwrap());
         socket.flush().await.unwrap();
         assert!(!socket.has_unwritten());
         socket.close(4001, "bye").await.unwrap();
@@ -455,6 +497,8 @@ mod tests {
                 b"one",
                 &[0x81, 3],
                 b"two",
+                &[0x81, 5],
+                b"three",
                 &[0x88, 5, 0x0F, 0xA1],
                 b"bye"
             ]
