@@ -313,24 +313,20 @@ impl Router {
     /// Catches a page up from the stream, by its agent's subjects, then makes it live.
     async fn catch_up(self: Arc<Self>, agent: Arc<str>, page: AgentPage) {
         self.metrics.catch_ups.inc();
-        let stream = self.stream.get().cloned();
         let filter = subjects::agent_filter(&agent);
         loop {
             let Some(from) = self.catching_up_from(&agent, &page) else {
                 return;
             };
-            let next = match &stream {
-                Some(stream) => {
-                    stream
-                        .direct_get_next_for_subject(filter.as_str(), Some(from + 1))
-                        .await
-                }
-                None => {
-                    // the router has not reached NATS yet: it hands over when it does
-                    tokio::time::sleep(RETRY_AFTER).await;
-                    continue;
-                }
+            // looked up on every pass: a page that attached before the router reached NATS (a
+            // process started while NATS was away) is caught up once it has
+            let Some(stream) = self.stream.get() else {
+                tokio::time::sleep(RETRY_AFTER).await;
+                continue;
             };
+            let next = stream
+                .direct_get_next_for_subject(filter.as_str(), Some(from + 1))
+                .await;
             match next {
                 Ok(message) => {
                     let subject = message.subject.as_str();

@@ -123,6 +123,30 @@ async fn a_page_that_moves_to_another_process_gets_what_was_published_meanwhile(
     );
 }
 
+/// A process started while NATS is away takes a page that is behind before its router has reached
+/// the stream: the page is caught up once the router does (it waited forever before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_behind_on_a_process_that_has_not_reached_nats_yet_is_caught_up_once_it_has() {
+    let mut nats = Nats::start().await;
+    let first = BridgeProcess::start(&nats.url()).await;
+    first.ready().await;
+    let client = nats.client().await;
+    let missed = publish(&client, "partner-events.page.agent-5", r#"{"n":1}"#).await;
+    nats.kill().await;
+    let started_without_nats = BridgeProcess::start(&nats.url()).await;
+    let mut page = Page::open_from(
+        started_without_nats.address,
+        "agent-5",
+        "a-page-that-is-behind",
+        Some(missed - 1),
+        1,
+    )
+    .await;
+    nats.restart().await;
+    started_without_nats.ready().await;
+    assert_eq!(page.addressed().await.0, missed);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_counted_and_reaches_no_page() {
     let nats = Nats::start().await;
