@@ -470,7 +470,7 @@ where
         shared.counters.refused(Refused::origin);
         return (StatusCode::FORBIDDEN, why).into_response();
     }
-    let acked = upgrade.offers(wire::ACKED_PROTOCOL);
+    let acked = upgrade.offers_acked();
     let mut identity = None;
     if !acked {
         // the plain wire checks the token at the handshake; the acknowledged protocol, at hello

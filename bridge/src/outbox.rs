@@ -119,9 +119,13 @@ impl Pipe {
     }
 
     /// Hands every queued frame, oldest first, to `write` (the socket's buffer), and empties the
-    /// queue; a queue grown past a handful of frames is let go, not kept by an idle connection.
-    pub(crate) fn take_each(&self, mut write: impl FnMut(Text)) {
+    /// queue; `false` when there was none. A queue grown past a handful of frames is let go, not
+    /// kept by an idle connection.
+    pub(crate) fn take_each(&self, mut write: impl FnMut(Text)) -> bool {
         let mut queue = self.queue();
+        if queue.frames.is_empty() {
+            return false;
+        }
         queue.bytes = 0;
         for text in queue.frames.drain(..) {
             write(text);
@@ -129,10 +133,11 @@ impl Pipe {
         if queue.frames.capacity() > 8 {
             queue.frames = VecDeque::new();
         }
+        true
     }
 
     /// Lets go of the queue's memory while it is empty: after the acknowledged protocol's
-    /// welcome, which a session that then stays idle need not keep room for (128 bytes each).
+    /// welcome, which a session that then stays idle need not keep room for (160 bytes each).
     pub(crate) fn let_go(&self) {
         let mut queue = self.queue();
         if queue.frames.is_empty() {

@@ -186,9 +186,11 @@ impl<T: Serialize + ?Sized> PageSender<T> {
         }
     }
 
-    /// Whether the session has a page to send to: `false` on the plain wire, where every
-    /// [`PageSender::send`] fails with [`SendError::Closed`]. A handler checks it before it builds
-    /// a message that costs something to make (a record looked up for a card no page will show).
+    /// Whether the session's protocol carries page messages: `false` on the plain wire, where
+    /// every [`PageSender::send`] fails with [`SendError::Closed`]; `true` on the acknowledged
+    /// protocol, also while the page is between connections (what is sent then is kept for it).
+    /// A handler checks it before it builds a message that costs something to make (a record
+    /// looked up for a card no page will show).
     pub fn has_page(&self) -> bool {
         self.takes_pages
     }

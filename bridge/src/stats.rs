@@ -24,7 +24,8 @@ use prometheus_client::registry::Registry;
 pub(crate) enum ErrorKind {
     /// A frame that broke the acknowledged protocol.
     protocol,
-    /// A binary frame, or a frame too large, or a broken connection.
+    /// A binary frame, a message too large, a frame the WebSocket protocol forbids, or a
+    /// connection that broke within a message.
     connection,
     /// A handler (or its constructor) panicked.
     handler_panic,

@@ -131,7 +131,9 @@ impl ServerFrame {
 }
 
 /// The close codes the bridge ends a connection with, for clients that implement the wire.
-/// 1000 is a normal close (the page left, or a plain session ended).
+/// 1000 is a normal close (the page left, or a plain session ended). A frame the WebSocket
+/// protocol forbids gets RFC 6455's code, after an error frame that says what it was: 1002 (a
+/// protocol error), 1007 (text that is not UTF-8), 1009 (a message over the size limit).
 pub mod close {
     /// 1012, service restart: the server drained. Reconnect at once (to the next process) and
     /// resend what is unacknowledged. Both protocols.
@@ -391,8 +393,6 @@ pub(crate) mod acked {
         })
     }
 
-    /// `{"ack":A}`, in a buffer of exactly its length: the socket takes it without copying or
-    /// a second allocation.
     /// `{"ack":N}`, kept inline (no allocation: it is sent for nearly every message).
     pub(crate) fn ack(acked: u64) -> crate::socket::Text {
         let mut digits = itoa::Buffer::new();

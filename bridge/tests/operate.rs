@@ -167,14 +167,9 @@ async fn http(address: SocketAddr, method: &str, path: &str) -> (u16, String) {
     http_with(address, method, path, "connection: close\r\n").await
 }
 
-/// A request with `headers` (each line ending in CRLF).
+/// A request with `headers` (each line ending in CRLF): the status and the body.
 async fn http_with(address: SocketAddr, method: &str, path: &str, headers: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = TcpStream::connect(address).await.unwrap();
-    let request = format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\n{headers}\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
+    let response = http_raw(address, method, path, headers).await;
     let status = response[9..12].parse().unwrap();
     let body = response
         .split("\r\n\r\n")
@@ -182,6 +177,17 @@ async fn http_with(address: SocketAddr, method: &str, path: &str, headers: &str)
         .unwrap_or_default()
         .to_owned();
     (status, body)
+}
+
+/// The whole response, head and body.
+async fn http_raw(address: SocketAddr, method: &str, path: &str, headers: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let request = format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\n{headers}\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
 }
 
 #[tokio::test]
@@ -315,11 +321,34 @@ async fn health_routes_answer_and_readiness_turns_to_503_when_the_drain_starts()
     let handshake = |version: &str, key: &str| {
         format!("connection: Upgrade, close\r\nupgrade: WebSocket\r\nsec-websocket-version: {version}\r\n{key}")
     };
-    let (status, body) = http_with(address, "GET", "/events", &handshake("8", "")).await;
+    // a version the bridge does not speak: 426, naming the one it does (RFC 6455 §4.4)
+    let response = http_raw(address, "GET", "/events", &handshake("8", "")).await;
+    assert!(response.starts_with("HTTP/1.1 426"), "{response}");
+    assert!(
+        response.contains("sec-websocket-version: 13\r\n"),
+        "{response}"
+    );
+    assert!(
+        response.contains("`Sec-WebSocket-Version` header must be 13"),
+        "{response}"
+    );
+    let (status, body) = http_with(
+        address,
+        "GET",
+        "/events",
+        "connection: Upgrade, close\r\nsec-websocket-version: 13\r\n",
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(
-        body.contains("`Sec-WebSocket-Version` header must be 13"),
+        body.contains("`Upgrade` header must be `websocket`"),
         "{body}"
+    );
+    assert_eq!(
+        http_with(address, "HEAD", "/events", "connection: close\r\n")
+            .await
+            .0,
+        405
     );
     let (status, body) = http_with(address, "GET", "/events", &handshake("13", "")).await;
     assert_eq!(status, 400);

@@ -291,7 +291,14 @@ async fn messages_over_the_size_limit_are_refused() {
         error.contains("messages may be at most 1024 bytes"),
         "{error}"
     );
-    assert_eq!(next(&mut client).await, None, "the connection closes");
+    // with RFC 6455's code for a message too big
+    let close = tokio::time::timeout(Duration::from_secs(10), client.next())
+        .await
+        .expect("the close in time");
+    match close {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1009),
+        other => panic!("not a close frame: {other:?}"),
+    }
 
     // the limit is the bridge's, not the session's: others go on, and a new connection works
     other.send(Message::text(chat_init("other"))).await.unwrap();

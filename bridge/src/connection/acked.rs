@@ -588,7 +588,7 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                 shared.sessions.remove(&slot);
                 (close::PANICKED, "the handler panicked")
             }
-            End::PageGone | End::TakenOver | End::Protocol | End::OutboxFull => {
+            End::PageGone | End::TakenOver | End::Protocol | End::OutboxFull | End::Broken(_) => {
                 // counted before the session is let go, so that a connection taking it up at
                 // once is seen by the expiry
                 shared.sessions.detached(&slot);
@@ -597,6 +597,7 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                     End::TakenOver => close::TAKEN_OVER,
                     End::Protocol => close::PROTOCOL,
                     End::OutboxFull => close::OUTBOX_FULL,
+                    End::Broken(code) => code,
                     _ => 1000,
                 };
                 (code, "")

@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::drain::Drain;
 use crate::outbox::Pipe;
 use crate::signal::{Flag, FlagWait};
-use crate::socket::{Incoming, Socket};
+use crate::socket::{Incoming, Socket, SocketError};
 use crate::stats::{Counters, ErrorKind};
 use crate::wire::close;
 
@@ -75,6 +75,9 @@ pub(crate) enum End {
     Protocol,
     /// The outbox is full of frames the page has not acknowledged: it resumes at once.
     OutboxFull,
+    /// The page sent what the WebSocket protocol forbids, or too large a message: the
+    /// connection closes with RFC 6455's code for it (1002, 1007 or 1009), after the error frame.
+    Broken(u16),
 }
 
 /// What the connection does after a frame.
@@ -182,13 +185,17 @@ pub(crate) async fn serve<P: Protocol>(
                 Some(Ok(Incoming::Ping)) => Flow::Continue,
                 Some(Ok(Incoming::Close)) | None => Flow::End(End::PageGone),
                 Some(Err(socket_error)) => {
-                    // too large a message, or a broken connection: the stream cannot go on
+                    // too large a message, a forbidden frame, or a broken connection: the
+                    // stream cannot go on
                     counters.error(ErrorKind::connection);
                     pipe.push(protocol.error(&format!(
                         "the connection cannot go on: {socket_error} (messages may be at most {} bytes)",
                         config.max_message_bytes
                     )).into());
-                    Flow::End(End::PageGone)
+                    Flow::End(match socket_error {
+                        SocketError::Frame(refused) => End::Broken(refused.close_code()),
+                        SocketError::Io(_) => End::PageGone,
+                    })
                 }
             };
             if let Flow::End(end) = flow {
@@ -200,7 +207,9 @@ pub(crate) async fn serve<P: Protocol>(
             // read on while the page has sent more, so that their replies and acknowledgement
             // go out together
             read_ahead -= 1;
-            if read_ahead == 0 || !protocol.reading() {
+            // nor while the page is not reading what is written (the socket holds frames it
+            // could not write): its replies would pile up behind them
+            if read_ahead == 0 || !protocol.reading() || socket.has_unwritten() {
                 break;
             }
             match socket.recv().now_or_never() {
@@ -248,6 +257,8 @@ async fn closing(
                     break;
                 }
             }
+            // after a forbidden frame, the page's close cannot be told from the rest
+            socket.discard_after_refusal().await;
         })
         .await;
         Ok::<_, std::io::Error>(())
@@ -284,15 +295,22 @@ async fn while_writing(
 /// Writes every queued frame (and a pong the socket owes), in one write when they fit; nothing
 /// to write, nothing done.
 ///
+/// Frames move from the pipe into the socket's buffer only once it has written what it held
+/// before: a page that stops reading holds at most one pipe's worth there, and the pipe's bound
+/// then refuses sends.
+///
 /// Cancel-safe, so that the drain or a takeover can interrupt a write to a page that stopped
 /// reading: the frames move from the pipe into the socket's buffer in one step, with no wait,
 /// and the socket keeps what it has not written for the next call.
 async fn write_queued(socket: &mut Socket, pipe: &Pipe) -> std::io::Result<()> {
-    pipe.take_each(|text| socket.queue_text(&text));
-    if socket.has_unwritten() {
-        socket.flush().await?;
+    loop {
+        if socket.has_unwritten() {
+            socket.flush().await?;
+        }
+        if !pipe.take_each(|text| socket.queue_text(&text)) {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// The close code of a drained connection, on both protocols.

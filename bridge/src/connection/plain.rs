@@ -131,6 +131,7 @@ impl<H: Handler + Send> Protocol for Plain<'_, H> {
     fn end(self, end: End) -> (u16, &'static str) {
         match end {
             End::Drained => DRAINED,
+            End::Broken(code) => (code, ""),
             // the plain wire has no codes of its own: a session is its connection
             _ => (1000, ""),
         }

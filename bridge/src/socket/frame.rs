@@ -88,6 +88,18 @@ pub(crate) enum FrameError {
     BadClose,
 }
 
+impl FrameError {
+    /// The close code RFC 6455 §7.4.1 gives it: 1007 for text that is not UTF-8, 1009 for too
+    /// large a message, 1002 (a protocol error) for the rest.
+    pub(crate) fn close_code(&self) -> u16 {
+        match self {
+            FrameError::NotUtf8 => 1007,
+            FrameError::TooLarge { .. } => 1009,
+            _ => 1002,
+        }
+    }
+}
+
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -144,8 +156,15 @@ pub(crate) fn read_header(data: &[u8], max_payload: usize) -> Result<Option<Head
     if opcode.is_control() && (!fin || len > 125) {
         return Err(FrameError::BadControl);
     }
+    // the limit is a message's: a control frame, at most 125 bytes, is never refused by it; the
+    // whole frame's length must be a `usize` too, whatever the limit
     let payload_len = match usize::try_from(len) {
-        Ok(len) if len <= max_payload => len,
+        Ok(len)
+            if (opcode.is_control() || len <= max_payload)
+                && len.checked_add(mask_at + 4).is_some() =>
+        {
+            len
+        }
         _ => {
             return Err(FrameError::TooLarge {
                 len,
@@ -312,6 +331,21 @@ pub(crate) mod tests {
         // a length of 2^63 and more
         let huge = [0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0];
         assert!(matches!(refused(&huge), FrameError::TooLarge { .. }));
+        // whatever the limit, a frame whose length with its header is no `usize` is refused
+        let most = [
+            0x82, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4,
+        ];
+        assert!(matches!(
+            read_header(&most, usize::MAX),
+            Err(FrameError::TooLarge { .. })
+        ));
+        // the limit is a message's: a close, ping or pong frame is not held to it
+        let close = client_frame(
+            0x88,
+            &[&1000u16.to_be_bytes()[..], &[b'x'; 40]].concat(),
+            mask,
+        );
+        assert!(read_header(&close, 16).unwrap().is_some());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use hyper::upgrade::OnUpgrade;
 use sha1::{Digest, Sha1};
 
 use super::Socket;
+use crate::wire::ACKED_PROTOCOL;
 
 /// The GUID RFC 6455 §1.3 appends to the client's key.
 const ACCEPT_GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -19,20 +20,23 @@ const ACCEPT_GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /// A request for a WebSocket, checked: what the answer needs, and the connection to take over.
 pub(crate) struct Upgrade {
     accept: HeaderValue,
-    offered: Option<HeaderValue>,
+    /// Whether the client offered the acknowledged protocol (`Sec-WebSocket-Protocol`, in any of
+    /// its headers).
+    offered_acked: bool,
     on_upgrade: OnUpgrade,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
-    type Rejection = (StatusCode, &'static str);
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let bad = |why| (StatusCode::BAD_REQUEST, why);
+        let bad = |why: &'static str| (StatusCode::BAD_REQUEST, why).into_response();
         if parts.method != Method::GET {
             return Err((
                 StatusCode::METHOD_NOT_ALLOWED,
                 "a WebSocket handshake is a GET",
-            ));
+            )
+                .into_response());
         }
         let headers = &parts.headers;
         if !has_token(headers, header::CONNECTION, "upgrade") {
@@ -46,30 +50,38 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
             .map(HeaderValue::as_bytes)
             != Some(b"13")
         {
-            return Err(bad("the `Sec-WebSocket-Version` header must be 13"));
+            // RFC 6455 §4.4: 426, naming the version the server speaks
+            return Err((
+                StatusCode::UPGRADE_REQUIRED,
+                [(header::SEC_WEBSOCKET_VERSION, "13")],
+                "the `Sec-WebSocket-Version` header must be 13",
+            )
+                .into_response());
         }
         let key = headers
             .get(header::SEC_WEBSOCKET_KEY)
             .ok_or_else(|| bad("the `Sec-WebSocket-Key` header is missing"))?;
-        let on_upgrade = parts.extensions.remove::<OnUpgrade>().ok_or((
-            StatusCode::UPGRADE_REQUIRED,
-            "this connection cannot be upgraded to a WebSocket (HTTP/1.1 only)",
-        ))?;
+        let on_upgrade = parts.extensions.remove::<OnUpgrade>().ok_or_else(|| {
+            (
+                StatusCode::UPGRADE_REQUIRED,
+                "this connection cannot be upgraded to a WebSocket (HTTP/1.1 only)",
+            )
+                .into_response()
+        })?;
         Ok(Upgrade {
             accept: accept_key(key.as_bytes()),
-            offered: headers.get(header::SEC_WEBSOCKET_PROTOCOL).cloned(),
+            // a subprotocol's name is compared exactly: the client checks the answer's the same way
+            offered_acked: list(headers, header::SEC_WEBSOCKET_PROTOCOL)
+                .any(|one| one == ACKED_PROTOCOL),
             on_upgrade,
         })
     }
 }
 
 impl Upgrade {
-    /// Whether the client offered `protocol` (`Sec-WebSocket-Protocol`).
-    pub(crate) fn offers(&self, protocol: &str) -> bool {
-        self.offered
-            .as_ref()
-            .and_then(|offered| offered.to_str().ok())
-            .is_some_and(|offered| offered.split(',').any(|one| one.trim() == protocol))
+    /// Whether the client offered the acknowledged protocol ([`ACKED_PROTOCOL`]).
+    pub(crate) fn offers_acked(&self) -> bool {
+        self.offered_acked
     }
 
     /// The `101` answer, choosing `protocol` when given; once it is sent, `serve` runs on its own
@@ -111,15 +123,20 @@ impl Upgrade {
     }
 }
 
-/// Whether a header's comma-separated values include `token` (ignoring case).
+/// A header's comma-separated values, over all its lines.
+fn list(headers: &HeaderMap, name: header::HeaderName) -> impl Iterator<Item = &str> {
+    headers
+        .get_all(name)
+        .into_iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+}
+
+/// Whether a header's list includes `token`, ignoring case (as `Connection` and `Upgrade` are
+/// read).
 fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
-    headers.get_all(name).iter().any(|value| {
-        value.to_str().is_ok_and(|value| {
-            value
-                .split(',')
-                .any(|one| one.trim().eq_ignore_ascii_case(token))
-        })
-    })
+    list(headers, name).any(|one| one.eq_ignore_ascii_case(token))
 }
 
 /// `Sec-WebSocket-Accept`: the client's key and the GUID, hashed with SHA-1, in base64.
@@ -155,5 +172,19 @@ mod tests {
         assert!(!has_token(&headers, header::UPGRADE, "websocket"));
         headers.insert(header::UPGRADE, HeaderValue::from_static("h2c"));
         assert!(!has_token(&headers, header::UPGRADE, "websocket"));
+        // a list may come in several lines
+        headers.append(
+            header::SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_static("chat"),
+        );
+        headers.append(
+            header::SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_static("x, partner-events.v1"),
+        );
+        assert!(has_token(
+            &headers,
+            header::SEC_WEBSOCKET_PROTOCOL,
+            ACKED_PROTOCOL
+        ));
     }
 }

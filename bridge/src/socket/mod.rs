@@ -31,8 +31,7 @@ pub(crate) use handshake::Upgrade;
 /// every minimal one fits in 512 bytes with the frame's header and the acknowledged protocol's
 /// `{"seq":…,"event":…}` (a hold is 155 bytes), so it arrives in one read; full ones with arrays
 /// (a chat's messages, wrap-up codes) or every optional field of a terminated call (592 bytes)
-/// take a second read, and a frame longer than the buffer is read whole in one. 1024 cost every
-/// idle session 512 bytes more.
+/// take a second read into a buffer grown for them. 1024 cost every idle session 512 bytes more.
 const READ_BUFFER_BYTES: usize = 512;
 
 /// The write buffer an idle connection keeps; a larger one, grown by a burst, is let go once
@@ -45,10 +44,10 @@ pub(crate) type Io = hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>;
 /// An outgoing text frame's payload: UTF-8 (made from strings only), and cheap to clone, as an
 /// acknowledged session keeps its frames until the page acknowledges them. A short one (an
 /// acknowledgement, sent for nearly every message) is kept inline, with no allocation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Text(Repr);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Repr {
     Shared(Bytes),
     Inline { len: u8, bytes: [u8; INLINE_BYTES] },
@@ -86,6 +85,15 @@ impl Text {
         }
     }
 }
+
+/// Equal by text, however it is kept.
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Text {}
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
@@ -133,7 +141,7 @@ impl fmt::Display for SocketError {
 /// what is left to write stay in the socket, so a wait on the page can be dropped for another.
 pub(crate) struct Socket<S = Io> {
     io: S,
-    /// The read buffer (zeroed once, when it is made or grown): bytes read and not yet taken are
+    /// The read buffer (zeroed as it grows, not on every read): bytes read and not yet taken are
     /// `read[taken..filled]`.
     read: Vec<u8>,
     taken: usize,
@@ -149,6 +157,8 @@ pub(crate) struct Socket<S = Io> {
     max_message: usize,
     /// Nothing more is read: the page closed, the network did, or a frame broke the protocol.
     read_closed: bool,
+    /// A frame broke the protocol: what follows is not read as frames.
+    refused: bool,
     close_sent: bool,
 }
 
@@ -166,6 +176,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
             written: 0,
             max_message,
             read_closed: false,
+            refused: false,
             close_sent: false,
         }
     }
@@ -185,12 +196,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
                 Ok(None) => {}
                 Err(error) => {
                     self.read_closed = true;
+                    self.refused = true;
                     return Poll::Ready(Some(Err(SocketError::Frame(error))));
                 }
             }
             match ready!(self.poll_fill(cx)) {
                 Ok(0) => {
                     self.read_closed = true;
+                    // between messages, the page (or the network) just went; within a frame or
+                    // a message in fragments, the connection broke
+                    if self.taken < self.filled || self.fragments.is_some() {
+                        let broken = io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "the connection ended within a message",
+                        );
+                        return Poll::Ready(Some(Err(SocketError::Io(broken))));
+                    }
                     return Poll::Ready(None);
                 }
                 Ok(_) => {}
@@ -247,7 +268,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
                     }
                 }
                 (OpCode::Ping, ..) => {
-                    frame::write_frame(&mut self.out, OpCode::Pong, payload);
+                    // none after the close frame (RFC 6455 §5.5.1), where nothing more is
+                    // written: a page pinging while the connection closes queues nothing
+                    if !self.close_sent {
+                        frame::write_frame(&mut self.out, OpCode::Pong, payload);
+                    }
                     Incoming::Ping
                 }
                 (OpCode::Pong, ..) => continue,
@@ -264,13 +289,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         }
     }
 
-    /// Reads more: at least the buffer's size, or what the frame in hand needs (a large frame is
-    /// read whole, not 512 bytes at a time). `Ok(0)`: the page or the network closed.
+    /// Reads more, into room for at least [`READ_BUFFER_BYTES`], or for the rest of the frame in
+    /// hand, up to as much again as is read already: the buffer grows with what arrives, never
+    /// on a length the page only claims. `Ok(0)`: the page or the network closed.
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        // what was taken makes room; a buffer grown by a large frame is let go once it is taken
+        // what was taken makes room; a buffer grown past twice its size by a large frame is let
+        // go once that frame is taken
         if self.taken == self.filled {
             self.filled = 0;
-            if self.read.len() > READ_BUFFER_BYTES {
+            if self.read.len() > 2 * READ_BUFFER_BYTES {
                 self.read = Vec::new();
             }
         } else if self.taken > 0 {
@@ -278,8 +305,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
             self.filled -= self.taken;
         }
         self.taken = 0;
-        let room = READ_BUFFER_BYTES.max(self.needed.saturating_sub(self.filled));
+        let rest = self.needed.saturating_sub(self.filled);
+        let room = READ_BUFFER_BYTES.max(rest.min(self.filled.max(READ_BUFFER_BYTES)));
         if self.read.len() < self.filled + room {
+            // zeroed as it grows, not on every read
             self.read.resize(self.filled + room, 0);
         }
         let mut buf = ReadBuf::new(&mut self.read[self.filled..]);
@@ -287,6 +316,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         let read = buf.filled().len();
         self.filled += read;
         polled.map_ok(|()| read)
+    }
+
+    /// After a frame the protocol forbids, reads what the page still sends, and drops it, until
+    /// the page closes: a connection closed with bytes unread is answered by the kernel with a
+    /// reset, which can discard the error frame and the close before the page reads them. Nothing
+    /// to do otherwise. The caller bounds it in time.
+    pub(crate) async fn discard_after_refusal(&mut self) {
+        if !self.refused {
+            return;
+        }
+        self.needed = 0;
+        poll_fn(|cx| loop {
+            self.taken = self.filled;
+            match ready!(self.poll_fill(cx)) {
+                Ok(0) | Err(_) => return Poll::Ready(()),
+                Ok(_) => {}
+            }
+        })
+        .await;
     }
 
     /// Queues a text frame, written by the next [`Socket::flush`].
@@ -335,6 +383,7 @@ mod tests {
     use super::frame::tests::client_frame;
     use super::*;
 
+    use futures_util::FutureExt;
     use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 
     const MASK: [u8; 4] = [0x37, 0xFA, 0x21, 0x3D];
@@ -368,6 +417,11 @@ mod tests {
         bytes.extend(client_frame(0x89, b"are you there", MASK));
         bytes.extend(client_frame(0x80, b"ments", MASK));
         bytes.extend(client_frame(0x8A, b"unasked pong", MASK));
+        // a character cut between two fragments, and a binary message in fragments
+        bytes.extend(client_frame(0x01, &[b'a', 0xC3], MASK));
+        bytes.extend(client_frame(0x80, &[0xA9, b'b'], MASK));
+        bytes.extend(client_frame(0x02, &[1], MASK));
+        bytes.extend(client_frame(0x80, &[2], MASK));
         bytes.extend(client_frame(0x88, &1000u16.to_be_bytes(), MASK));
         let expected = vec![
             Ok(Incoming::Text("{\"a\":1}".into())),
@@ -375,6 +429,8 @@ mod tests {
             Ok(Incoming::Binary),
             Ok(Incoming::Ping),
             Ok(Incoming::Text("fragments".into())),
+            Ok(Incoming::Text("aéb".into())),
+            Ok(Incoming::Binary),
             Ok(Incoming::Close),
         ];
         for piece in [bytes.len(), 1, 7] {
@@ -399,11 +455,28 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_frame_against_the_protocol_ends_the_reading() {
-        let cases: Vec<(Vec<u8>, &str)> = vec![
-            (vec![0x81, 0x02, b'h', b'i'], "unmasked"),
-            (client_frame(0x81, &[0xFF, 0xFE], MASK), "not UTF-8"),
-            (client_frame(0x80, b"x", MASK), "continuation"),
+    async fn a_frame_against_the_protocol_ends_the_reading_with_its_close_code() {
+        let cases: Vec<(Vec<u8>, &str, u16)> = vec![
+            (vec![0x81, 0x02, b'h', b'i'], "unmasked", 1002),
+            (client_frame(0xC1, b"x", MASK), "reserved bit", 1002),
+            (client_frame(0x83, b"x", MASK), "unknown opcode 0x3", 1002),
+            (
+                client_frame(0x09, b"", MASK),
+                "ping or pong frame in fragments",
+                1002,
+            ),
+            (client_frame(0x81, &[0xFF, 0xFE], MASK), "not UTF-8", 1007),
+            (
+                // a character cut in two is fine (below); a byte no UTF-8 has is not
+                [
+                    client_frame(0x01, &[b'a', 0xC3], MASK),
+                    client_frame(0x80, &[0xFF], MASK),
+                ]
+                .concat(),
+                "not UTF-8",
+                1007,
+            ),
+            (client_frame(0x80, b"x", MASK), "continuation", 1002),
             (
                 [
                     client_frame(0x01, b"a", MASK),
@@ -411,10 +484,12 @@ mod tests {
                 ]
                 .concat(),
                 "continuation",
+                1002,
             ),
             (
                 client_frame(0x81, &[b'x'; 65], MASK),
                 "over the limit of 64",
+                1009,
             ),
             (
                 [
@@ -423,10 +498,11 @@ mod tests {
                 ]
                 .concat(),
                 "a message of 80 bytes, over the limit of 64",
+                1009,
             ),
-            (client_frame(0x88, &[0x03, 0xED], MASK), "close frame"),
+            (client_frame(0x88, &[0x03, 0xED], MASK), "close frame", 1002),
         ];
-        for (bytes, says) in cases {
+        for (bytes, says, code) in cases {
             let (mut socket, mut client) = pair(64);
             client.write_all(&bytes).await.unwrap();
             // followed by a good frame, which is never read, and the end of the connection
@@ -435,9 +511,14 @@ mod tests {
                 .await
                 .unwrap();
             drop(client);
-            let got = recv_all(&mut socket).await;
-            match got.as_slice() {
-                [Err(error)] => assert!(error.contains(says), "{error} (expected {says})"),
+            match socket.recv().await {
+                Some(Err(SocketError::Frame(error))) => {
+                    assert!(
+                        error.to_string().contains(says),
+                        "{error} (expected {says})"
+                    );
+                    assert_eq!(error.close_code(), code, "{says}");
+                }
                 other => panic!("{says}: {other:?}"),
             }
             assert!(
@@ -447,8 +528,98 @@ mod tests {
         }
     }
 
+    /// Pings while the connection closes queue nothing: nothing is written after the close.
     #[tokio::test]
-    async fn the_network_closing_ends_the_messages() {
+    async fn no_pong_after_the_close() {
+        let (mut socket, mut client) = pair(64);
+        socket.close(1000, "").await.unwrap();
+        for _ in 0..100 {
+            client
+                .write_all(&client_frame(0x89, b"still there?", MASK))
+                .await
+                .unwrap();
+        }
+        drop(client);
+        assert_eq!(recv_all(&mut socket).await.len(), 100);
+        assert!(!socket.has_unwritten());
+    }
+
+    /// A header that claims a large frame grows the buffer only as the frame's bytes arrive, and a
+    /// buffer grown for a large frame is let go once it is taken.
+    #[tokio::test]
+    async fn the_read_buffer_grows_with_what_arrives_not_with_what_is_claimed() {
+        let (mut socket, mut client) = pair(1 << 20);
+        let frame = client_frame(0x81, &[b'x'; 100_000], MASK);
+        client.write_all(&frame[..14]).await.unwrap();
+        assert!(
+            socket.recv().now_or_never().is_none(),
+            "the frame is not all there"
+        );
+        assert!(
+            socket.read.len() <= 2 * READ_BUFFER_BYTES,
+            "{} bytes for a 14-byte header",
+            socket.read.len()
+        );
+        let sending = frame[14..].to_vec();
+        let writer = tokio::spawn(async move {
+            for piece in sending.chunks(1000) {
+                client.write_all(piece).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+            client
+        });
+        match socket.recv().await {
+            Some(Ok(Incoming::Text(text))) => assert_eq!(text.len(), 100_000),
+            other => panic!("{other:?}"),
+        }
+        let mut client = writer.await.unwrap();
+        client
+            .write_all(&client_frame(0x81, b"small", MASK))
+            .await
+            .unwrap();
+        assert_eq!(
+            socket.recv().await.unwrap().unwrap(),
+            Incoming::Text("small".into())
+        );
+        assert!(socket.read.len() <= READ_BUFFER_BYTES, "let go");
+    }
+
+    /// A flush interrupted half way (the page reads slowly) and started again writes every byte
+    /// once, in order.
+    #[tokio::test]
+    async fn an_interrupted_flush_goes_on_where_it_stopped() {
+        let (server, mut client) = tokio::io::duplex(16);
+        let mut socket = Socket::new(server, 64);
+        let text = "0123456789".repeat(10);
+        socket.queue_text(&Text::from(text.clone()));
+        assert!(
+            socket.flush().now_or_never().is_none(),
+            "16 bytes fit, not 102"
+        );
+        let reader = tokio::spawn(async move {
+            let mut written = vec![0; 102];
+            client.read_exact(&mut written).await.unwrap();
+            written
+        });
+        socket.flush().await.unwrap();
+        let written = reader.await.unwrap();
+        assert_eq!(&written[..2], [0x81, 100]);
+        assert_eq!(&written[2..], text.as_bytes());
+    }
+
+    #[tokio::test]
+    async fn the_network_closing_ends_the_messages_and_within_a_frame_says_so() {
+        let (mut socket, mut client) = pair(64);
+        client
+            .write_all(&client_frame(0x81, b"last", MASK))
+            .await
+            .unwrap();
+        drop(client);
+        assert_eq!(
+            recv_all(&mut socket).await,
+            [Ok(Incoming::Text("last".into()))]
+        );
+
         let (mut socket, mut client) = pair(64);
         client
             .write_all(&client_frame(0x81, b"last", MASK))
@@ -462,7 +633,10 @@ mod tests {
         drop(client);
         assert_eq!(
             recv_all(&mut socket).await,
-            [Ok(Incoming::Text("last".into()))]
+            [
+                Ok(Incoming::Text("last".into())),
+                Err("the network: the connection ended within a message".into())
+            ]
         );
     }
 
