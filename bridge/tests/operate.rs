@@ -328,6 +328,7 @@ async fn health_routes_answer_and_readiness_turns_to_503_when_the_drain_starts()
         response.contains("sec-websocket-version: 13\r\n"),
         "{response}"
     );
+    assert!(response.contains("upgrade: websocket\r\n"), "{response}");
     assert!(
         response.contains("`Sec-WebSocket-Version` header must be 13"),
         "{response}"

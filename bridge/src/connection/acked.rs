@@ -21,7 +21,7 @@ use crate::outbox::{Outbox, Pipe, DELIVERY};
 use crate::registry::{check_page_session, Attached, Core, Refusal, Slot};
 use crate::session::Session;
 use crate::signal::Flag;
-use crate::socket::{Incoming, Socket};
+use crate::socket::{Incoming, Socket, SocketError};
 use crate::stats::{ErrorKind, LastEvent, Refused};
 use crate::wire::{acked, close, Body, Hello, PageFrame};
 use crate::Shared;
@@ -121,14 +121,33 @@ async fn hello<H: Handler>(
     url_token: Option<String>,
 ) -> Result<(Hello, Option<Identity>), (String, u16)> {
     let within = shared.config.hello_within;
-    let first = tokio::time::timeout(within, socket.recv())
-        .await
-        .map_err(|_| {
-            let seconds = within.as_secs_f64();
-            (format!("no hello within {seconds} s"), close::PROTOCOL)
-        })?;
+    // pings may come at any time, before the hello too (answered with the first frames)
+    let first = tokio::time::timeout(within, async {
+        loop {
+            match socket.recv().await {
+                Some(Ok(Incoming::Ping)) => continue,
+                other => return other,
+            }
+        }
+    })
+    .await
+    .map_err(|_| {
+        let seconds = within.as_secs_f64();
+        (format!("no hello within {seconds} s"), close::PROTOCOL)
+    })?;
     let text = match first {
         Some(Ok(Incoming::Text(text))) => text,
+        // a frame the WebSocket protocol forbids, or too large a hello: RFC 6455's code for it
+        Some(Err(SocketError::Frame(refused))) => {
+            shared.counters.error(ErrorKind::connection);
+            return Err((
+                format!(
+                    "the connection cannot go on: {refused} (messages may be at most {} bytes)",
+                    shared.config.max_message_bytes
+                ),
+                refused.close_code(),
+            ));
+        }
         _ => {
             return Err((
                 "the first frame must be the hello, as text".into(),

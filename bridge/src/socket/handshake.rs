@@ -53,7 +53,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
             // RFC 6455 §4.4: 426, naming the version the server speaks
             return Err((
                 StatusCode::UPGRADE_REQUIRED,
-                [(header::SEC_WEBSOCKET_VERSION, "13")],
+                [
+                    (header::UPGRADE, "websocket"),
+                    (header::SEC_WEBSOCKET_VERSION, "13"),
+                ],
                 "the `Sec-WebSocket-Version` header must be 13",
             )
                 .into_response());
@@ -64,15 +67,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
         let on_upgrade = parts.extensions.remove::<OnUpgrade>().ok_or_else(|| {
             (
                 StatusCode::UPGRADE_REQUIRED,
+                // RFC 9110 §15.5.22: a 426 names the protocol to upgrade to
+                [(header::UPGRADE, "websocket")],
                 "this connection cannot be upgraded to a WebSocket (HTTP/1.1 only)",
             )
                 .into_response()
         })?;
         Ok(Upgrade {
             accept: accept_key(key.as_bytes()),
-            // a subprotocol's name is compared exactly: the client checks the answer's the same way
-            offered_acked: list(headers, header::SEC_WEBSOCKET_PROTOCOL)
-                .any(|one| one == ACKED_PROTOCOL),
+            offered_acked: offers_acked(headers),
             on_upgrade,
         })
     }
@@ -131,6 +134,12 @@ fn list(headers: &HeaderMap, name: header::HeaderName) -> impl Iterator<Item = &
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(str::trim)
+}
+
+/// Whether the client offered the acknowledged protocol, in any `Sec-WebSocket-Protocol` line;
+/// compared exactly, as a subprotocol's name is (the client checks the answer's the same way).
+fn offers_acked(headers: &HeaderMap) -> bool {
+    list(headers, header::SEC_WEBSOCKET_PROTOCOL).any(|one| one == ACKED_PROTOCOL)
 }
 
 /// Whether a header's list includes `token`, ignoring case (as `Connection` and `Upgrade` are

@@ -217,6 +217,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
                 Ok(_) => {}
                 Err(error) => {
                     self.read_closed = true;
+                    // between messages, a reset is the page's network going, as an end is
+                    if self.taken == self.filled && self.fragments.is_none() {
+                        return Poll::Ready(None);
+                    }
                     return Poll::Ready(Some(Err(SocketError::Io(error))));
                 }
             }
@@ -289,28 +293,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         }
     }
 
-    /// Reads more, into room for at least [`READ_BUFFER_BYTES`], or for the rest of the frame in
-    /// hand, up to as much again as is read already: the buffer grows with what arrives, never
-    /// on a length the page only claims. `Ok(0)`: the page or the network closed.
+    /// Reads more, into a buffer of [`READ_BUFFER_BYTES`], or of what is read already and the
+    /// rest of the frame in hand up to as much again: the buffer grows with what arrives, never on
+    /// a length the page only claims. `Ok(0)`: the page or the network closed.
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        // what was taken makes room; a buffer grown past twice its size by a large frame is let
-        // go once that frame is taken
-        if self.taken == self.filled {
-            self.filled = 0;
-            if self.read.len() > 2 * READ_BUFFER_BYTES {
-                self.read = Vec::new();
-            }
+        // what was taken makes room; a buffer grown by a large frame is let go once the frame is
+        // taken (what follows it moves to a buffer of the usual size)
+        let rest = self.filled - self.taken;
+        if self.read.len() > READ_BUFFER_BYTES && rest <= READ_BUFFER_BYTES {
+            let mut usual = vec![0; READ_BUFFER_BYTES];
+            usual[..rest].copy_from_slice(&self.read[self.taken..self.filled]);
+            self.read = usual;
         } else if self.taken > 0 {
             self.read.copy_within(self.taken..self.filled, 0);
-            self.filled -= self.taken;
         }
+        self.filled = rest;
         self.taken = 0;
-        let rest = self.needed.saturating_sub(self.filled);
-        let room = READ_BUFFER_BYTES.max(rest.min(self.filled.max(READ_BUFFER_BYTES)));
-        if self.read.len() < self.filled + room {
+        let missing = self.needed.saturating_sub(self.filled);
+        let want =
+            READ_BUFFER_BYTES.max(self.filled + missing.min(self.filled.max(READ_BUFFER_BYTES)));
+        if self.read.len() < want {
             // zeroed as it grows, not on every read
-            self.read.resize(self.filled + room, 0);
+            self.read.resize(want, 0);
         }
+        // never empty: `missing` is 0 only while a header is incomplete (under 14 bytes read)
         let mut buf = ReadBuf::new(&mut self.read[self.filled..]);
         let polled = Pin::new(&mut self.io).poll_read(cx, &mut buf);
         let read = buf.filled().len();
@@ -318,12 +324,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         polled.map_ok(|()| read)
     }
 
-    /// After a frame the protocol forbids, reads what the page still sends, and drops it, until
-    /// the page closes: a connection closed with bytes unread is answered by the kernel with a
-    /// reset, which can discard the error frame and the close before the page reads them. Nothing
-    /// to do otherwise. The caller bounds it in time.
+    /// After a frame the protocol forbids, and once the close frame is written: ends the writing
+    /// (a FIN, after which the page closes its side), then reads what the page still sends, and
+    /// drops it, until the page closes. A connection closed with bytes unread is answered by the
+    /// kernel with a reset, which can discard the error frame and the close before the page reads
+    /// them. Nothing to do otherwise. The caller bounds it in time.
     pub(crate) async fn discard_after_refusal(&mut self) {
         if !self.refused {
+            return;
+        }
+        if poll_fn(|cx| Pin::new(&mut self.io).poll_shutdown(cx))
+            .await
+            .is_err()
+        {
             return;
         }
         self.needed = 0;
@@ -526,6 +539,49 @@ mod tests {
                 "{says}: nothing more is read"
             );
         }
+    }
+
+    /// After a forbidden frame: the close is written, the writing ended, and what the page still
+    /// sends read and dropped until it closes its side, which it does on the end of the writing.
+    #[tokio::test]
+    async fn after_a_refusal_the_page_gets_the_close_and_its_bytes_are_read_to_its_end() {
+        let (mut socket, mut client) = pair(64);
+        client.write_all(&[0x81, 0x02, b'h', b'i']).await.unwrap();
+        client.write_all(&[b'x'; 5000]).await.unwrap();
+        assert!(matches!(
+            socket.recv().await,
+            Some(Err(SocketError::Frame(_)))
+        ));
+        socket.close(1002, "").await.unwrap();
+        let page = tokio::spawn(async move {
+            // the page reads to the end of the server's writing, then closes its side
+            let mut got = Vec::new();
+            client.read_to_end(&mut got).await.unwrap();
+            got
+        });
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            socket.discard_after_refusal(),
+        )
+        .await
+        .expect("the page closes its side once the server's writing ended");
+        assert_eq!(page.await.unwrap(), [0x88, 2, 0x03, 0xEA]);
+    }
+
+    #[tokio::test]
+    async fn the_end_within_a_message_in_fragments_says_so() {
+        let (mut socket, mut client) = pair(64);
+        client
+            .write_all(&client_frame(0x01, b"half", MASK))
+            .await
+            .unwrap();
+        drop(client);
+        assert_eq!(
+            recv_all(&mut socket).await,
+            [Err(
+                "the network: the connection ended within a message".into()
+            )]
+        );
     }
 
     /// Pings while the connection closes queue nothing: nothing is written after the close.
