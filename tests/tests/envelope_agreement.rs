@@ -23,14 +23,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-fn catalog() -> Catalog {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog.yaml");
-    partner_events_catalog::load_file(&path)
-        .unwrap()
-        .catalog
-        .expect("the catalog is valid")
-}
-
 /// `written` is the catalog's envelope `around` (its text with a `null` payload) with `payload`
 /// inside: the envelope byte for byte, the payload as JSON (a generated type writes its fields in
 /// its own order, a `serde_json::Value` sorts them).
@@ -76,7 +68,7 @@ fn assert_valid(validator: &jsonschema::Validator, instance: &str, what: &str) {
 
 #[test]
 fn the_runtime_writes_the_catalogs_event_messages() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     let document = asyncapi::document(&catalog);
     let envelope = jsonschema::validator_for(&schema::envelope_schema()).unwrap();
     let mut checked = 0;
@@ -106,7 +98,7 @@ fn the_runtime_writes_the_catalogs_event_messages() {
 
 #[test]
 fn an_event_the_runtime_does_not_know_comes_back_as_the_catalog_wrote_it() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     for event in catalog.events_of(Direction::Received) {
         let mut unknown = event.clone();
         unknown.name = format!("{}-unknown", event.name);
@@ -163,7 +155,7 @@ where
 
 #[test]
 fn the_runtime_writes_the_catalogs_send_requests() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     let document = asyncapi::document(&catalog);
     let checked = [
         check_send_event::<AwChatMessageReceivedV1>(&catalog, &document),

@@ -19,7 +19,7 @@ fn samples(
 
 #[test]
 fn every_sample_of_the_32_sdk_schemas_meets_the_sdks_own_schema() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     let sdk = common::sdk::sdk_events();
     assert_eq!(sdk.len(), 32);
     for sdk_event in &sdk {
@@ -34,17 +34,9 @@ fn every_sample_of_the_32_sdk_schemas_meets_the_sdks_own_schema() {
     }
 }
 
-fn catalog() -> Catalog {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog.yaml");
-    partner_events_catalog::load_file(&path)
-        .unwrap()
-        .catalog
-        .expect("the catalog is valid")
-}
-
 #[test]
 fn every_sample_decodes_with_its_own_type_and_meets_its_schema() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     let mut checked = 0;
     for event in &catalog.events {
         for version in &event.versions {
@@ -112,7 +104,7 @@ fn every_sample_decodes_with_its_own_type_and_meets_its_schema() {
 
 #[test]
 fn minimal_and_full_differ_where_the_schema_allows() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     let chat = catalog.event("aw-chat-init-v1").unwrap().newest();
     let minimal = sample::payload(&catalog, chat, &mut sample::Fill::Minimal);
     let full = sample::payload(&catalog, chat, &mut sample::Fill::Full);
@@ -140,7 +132,7 @@ fn minimal_and_full_differ_where_the_schema_allows() {
 
 #[test]
 fn a_seed_gives_the_same_samples_and_the_seeds_cover_the_choices() {
-    let catalog = catalog();
+    let catalog = common::samples::catalog();
     let chat = catalog.event("aw-chat-init-v1").unwrap().newest();
     let run = |seed| {
         let mut rng = fastrand::Rng::with_seed(seed);
