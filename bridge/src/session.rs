@@ -5,9 +5,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use partner_events::{Identity, Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
+use partner_events::{EventJson, Identity, Outbox as RuntimeOutbox, SendError, SendEvent, Sender};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::outbox::{Json, Outlet};
 use crate::principal::Principal;
@@ -106,8 +105,9 @@ impl Session {
     where
         E: SendEvent + Serialize,
     {
-        let data = to_json(event)?;
-        self.inner.outlet.post_event(E::NAME, Json(&data))
+        with_json(event, |data| {
+            self.inner.outlet.post_event(E::NAME, Json(data))
+        })
     }
 
     /// A [`Sender`] for this session: what a handler holds, so that the same handler also runs
@@ -124,8 +124,7 @@ impl Session {
         if !self.inner.outlet.takes_pages() {
             return Err(SendError::Closed);
         }
-        let body = to_json(message)?;
-        self.inner.outlet.post_page(Json(&body))
+        with_json(message, |body| self.inner.outlet.post_page(Json(body)))
     }
 
     /// A typed handle for [`Session::send_to_page`], for a handler to hold.
@@ -141,18 +140,20 @@ impl Session {
 /// A message serialized for a frame, into a buffer that holds a usual payload or card at once:
 /// `serde_json::to_string` starts at 128 bytes and grows by reallocation, which cost more than
 /// serializing a 200-byte card.
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, SendError> {
-    let mut json = Vec::with_capacity(512);
-    serde_json::to_writer(&mut json, value).map_err(SendError::Serialize)?;
-    // serde_json writes UTF-8 only
-    String::from_utf8(json).map_err(|error| SendError::Serialize(serde::ser::Error::custom(error)))
+/// Serializes `value` (through the runtime's per-thread buffer, as `Sender::send` does: no
+/// allocation of its own) and hands its text to `post`.
+fn with_json<T: Serialize + ?Sized>(
+    value: &T,
+    post: impl FnOnce(&str) -> Result<(), SendError>,
+) -> Result<(), SendError> {
+    partner_events::__private::with_json(value, post).map_err(SendError::Serialize)?
 }
 
 /// The session as a runtime outbox.
 struct SessionOutbox(Arc<Inner>);
 
 impl RuntimeOutbox for SessionOutbox {
-    fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError> {
+    fn post(&self, name: &'static str, data: EventJson<'_>) -> Result<(), SendError> {
         self.0.outlet.post_event(name, Json(data.get()))
     }
 }
@@ -200,8 +201,7 @@ impl<T: Serialize + ?Sized> PageSender<T> {
         if !self.takes_pages {
             return Err(SendError::Closed);
         }
-        let body = to_json(message)?;
-        (self.post)(Json(&body))
+        with_json(message, |body| (self.post)(Json(body)))
     }
 }
 

@@ -4,6 +4,10 @@
 pub use serde;
 pub use serde_json;
 
+/// The bridge serializes its sends through the same per-thread buffer as [`crate::Sender`]:
+/// one implementation of it, for the workspace's own crates.
+pub use crate::json_buffer::with_json;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;

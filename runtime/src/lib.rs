@@ -66,6 +66,7 @@ mod event;
 mod get_events;
 mod handler;
 mod identity;
+mod json_buffer;
 mod lifecycle;
 mod send;
 #[cfg(feature = "testing")]
@@ -84,7 +85,7 @@ pub use handler::{Dispatch, EventContext, Handler, ReceivedOf, Unhandled};
 pub use identity::{Identity, IdentityScope};
 pub use lifecycle::{CatalogDate, Lifecycle, LifecycleStatus};
 pub use partner_events_macros::{handler, include_catalog, Event};
-pub use send::{send_event_args, send_request, Outbox, SendError, Sender};
+pub use send::{send_event_args, send_request, EventJson, Outbox, SendError, Sender};
 
 /// The catalog's events and shapes, generated from `catalog.yaml`.
 ///

@@ -2,7 +2,6 @@
 //! a handler sends with.
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::SendEvent;
 
@@ -48,8 +47,28 @@ where
 pub trait Outbox: Send + Sync + 'static {
     /// Posts one event: the `(name, data)` arguments of `system.sendEvent`. Already checked to be
     /// a send-direction event, and serialized once: `data` is its JSON text, ready to write
-    /// (`data.get()`), or to read back with `serde_json::from_str`.
-    fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError>;
+    /// (`data.get()`), or to read back with `serde_json::from_str`. It is borrowed for the call
+    /// (the sender's buffer is reused): copy what is kept.
+    fn post(&self, name: &'static str, data: EventJson<'_>) -> Result<(), SendError>;
+}
+
+/// A send event's payload as JSON text, as the [`Sender`] serialized it, handed to
+/// [`Outbox::post`]. Only a `Sender` makes one, so it is always one JSON value written by
+/// serde_json.
+#[derive(Debug, Clone, Copy)]
+pub struct EventJson<'a>(&'a str);
+
+impl<'a> EventJson<'a> {
+    /// The JSON text.
+    pub fn get(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for EventJson<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
 }
 
 /// A handle a handler sends events with: cheap to clone, shared by every clone, `Send + Sync`.
@@ -57,13 +76,12 @@ pub trait Outbox: Send + Sync + 'static {
 /// ```
 /// use std::sync::{Arc, Mutex};
 /// use partner_events::events::AwChatMessageReceivedV1;
-/// use partner_events::{Outbox, SendError, Sender};
-/// use serde_json::value::RawValue;
+/// use partner_events::{EventJson, Outbox, SendError, Sender};
 ///
 /// #[derive(Clone, Default)]
 /// struct Log(Arc<Mutex<Vec<String>>>);
 /// impl Outbox for Log {
-///     fn post(&self, name: &'static str, data: Box<RawValue>) -> Result<(), SendError> {
+///     fn post(&self, name: &'static str, data: EventJson<'_>) -> Result<(), SendError> {
 ///         self.0.lock().unwrap().push(format!("{name} {}", data.get()));
 ///         Ok(())
 ///     }
@@ -101,8 +119,8 @@ impl Sender {
     where
         E: SendEvent + Serialize,
     {
-        let data = serde_json::value::to_raw_value(event).map_err(SendError::Serialize)?;
-        self.outbox.post(E::NAME, data)
+        crate::json_buffer::with_json(event, |data| self.outbox.post(E::NAME, EventJson(data)))
+            .map_err(SendError::Serialize)?
     }
 }
 

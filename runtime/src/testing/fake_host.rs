@@ -92,11 +92,7 @@ impl Recorded {
 }
 
 impl Outbox for Arc<Recorded> {
-    fn post(
-        &self,
-        name: &'static str,
-        data: Box<serde_json::value::RawValue>,
-    ) -> Result<(), SendError> {
+    fn post(&self, name: &'static str, data: crate::EventJson<'_>) -> Result<(), SendError> {
         // JSON the sender wrote: it reads back (the test kit keeps it as a `Value` to compare)
         let data = serde_json::from_str(data.get()).map_err(SendError::Serialize)?;
         self.lock().push(SentEvent { name, data });

@@ -1,0 +1,108 @@
+//! Serializing to JSON text through one reusable buffer per thread: a send costs no allocation
+//! of its own, and its text is borrowed by whoever carries it on (which copies it into a frame).
+
+use std::cell::RefCell;
+
+use serde::Serialize;
+
+/// The room a thread's buffer starts with: a catalog event or a page card fits, so the text is
+/// written without growing it.
+const START_BYTES: usize = 512;
+
+/// A buffer grown past this by one large message is let go afterwards, not kept for the life of
+/// the thread.
+const KEEP_AT_MOST_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Serializes `value` and hands its JSON text to `then`.
+///
+/// A `Serialize` or a `then` that serializes in turn (a nested send) gets a buffer of its own,
+/// as does a thread whose locals are being torn down.
+#[doc(hidden)]
+pub fn with_json<T, R>(value: &T, then: impl FnOnce(&str) -> R) -> Result<R, serde_json::Error>
+where
+    T: Serialize + ?Sized,
+{
+    let mut then = Some(then);
+    let reused = BUFFER.try_with(|buffer| {
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return None;
+        };
+        buffer.clear();
+        buffer.reserve(START_BYTES);
+        let written = write(&mut buffer, value, then.take().expect("called once"));
+        if buffer.capacity() > KEEP_AT_MOST_BYTES {
+            *buffer = Vec::new();
+        }
+        Some(written)
+    });
+    match (reused, then) {
+        (Ok(Some(written)), _) => written,
+        (_, Some(then)) => write(&mut Vec::with_capacity(START_BYTES), value, then),
+        (_, None) => unreachable!("`then` is taken only where the buffer was used"),
+    }
+}
+
+fn write<T, R>(
+    buffer: &mut Vec<u8>,
+    value: &T,
+    then: impl FnOnce(&str) -> R,
+) -> Result<R, serde_json::Error>
+where
+    T: Serialize + ?Sized,
+{
+    serde_json::to_writer(&mut *buffer, value)?;
+    // serde_json writes UTF-8 only; checked all the same (a fast pass over ASCII), so that
+    // nothing here needs `unsafe`
+    let text = std::str::from_utf8(buffer).map_err(serde::ser::Error::custom)?;
+    Ok(then(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hands_over_the_text_and_keeps_the_buffer_for_the_next_send() {
+        let first = with_json(&serde_json::json!({"a": 1}), str::to_owned).unwrap();
+        assert_eq!(first, r#"{"a":1}"#);
+        let kept = BUFFER.with(|buffer| buffer.borrow().capacity());
+        assert!(kept >= START_BYTES);
+        let second = with_json(&"b", str::to_owned).unwrap();
+        assert_eq!(second, r#""b""#);
+        assert_eq!(BUFFER.with(|buffer| buffer.borrow().capacity()), kept);
+    }
+
+    #[test]
+    fn a_send_within_a_send_gets_a_buffer_of_its_own() {
+        let outer = with_json(&[1, 2], |outer| {
+            let inner = with_json(&"inner", str::to_owned).unwrap();
+            format!("{outer} {inner}")
+        })
+        .unwrap();
+        assert_eq!(outer, r#"[1,2] "inner""#);
+    }
+
+    #[test]
+    fn a_large_message_does_not_stay_in_the_buffer() {
+        let large = "x".repeat(KEEP_AT_MOST_BYTES * 2);
+        let length = with_json(&large, str::len).unwrap();
+        assert_eq!(length, large.len() + 2);
+        assert!(BUFFER.with(|buffer| buffer.borrow().capacity()) <= KEEP_AT_MOST_BYTES);
+    }
+
+    #[test]
+    fn a_failing_serialize_is_an_error_and_the_buffer_is_usable_after() {
+        struct Fails;
+        impl Serialize for Fails {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        assert!(with_json(&Fails, |_| ()).is_err());
+        assert_eq!(with_json(&true, str::to_owned).unwrap(), "true");
+    }
+}
