@@ -315,15 +315,12 @@ pub(crate) struct Dropped {
 }
 
 /// The body of a `sendEvent` frame, `{"name":…,"data":…}`, written onto `out`: the same on both
-/// protocols. `name` is an event's wire name, written as it is when it is a catalog's (ASCII
-/// letters, digits, `-`), escaped otherwise; `data` is JSON already. [`send_event_body_len`] is
+/// protocols. `name` is an event's wire name, written as it is when JSON needs no escape in it
+/// (a catalog's always), escaped otherwise; `data` is JSON already. [`send_event_body_len`] is
 /// the length of the first kind.
 pub(crate) fn send_event_body(out: &mut String, name: &str, data: &str) {
     out.push_str(r#"{"name":"#);
-    if name
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
-    {
+    if needs_no_escape(name) {
         out.push('"');
         out.push_str(name);
         out.push('"');
@@ -334,6 +331,15 @@ pub(crate) fn send_event_body(out: &mut String, name: &str, data: &str) {
     out.push_str(r#","data":"#);
     out.push_str(data);
     out.push('}');
+}
+
+/// Whether `text` is a JSON string's content as it is: no quote, backslash or control character
+/// (anything else, non-ASCII included, is written raw). Every byte is read, without stopping at
+/// the first bad one, so that the compiler reads them sixteen at a time: it runs for every send.
+fn needs_no_escape(text: &str) -> bool {
+    !text.bytes().fold(false, |bad, byte| {
+        bad | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    })
 }
 
 /// The length of [`send_event_body`]'s text.
@@ -425,6 +431,31 @@ pub(crate) mod acked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_name_is_written_as_it_is_unless_json_needs_an_escape_in_it() {
+        let body = |name: &str| {
+            let mut out = String::new();
+            send_event_body(&mut out, name, "{}");
+            out
+        };
+        assert_eq!(
+            body("aw-chat-message-received-v1"),
+            r#"{"name":"aw-chat-message-received-v1","data":{}}"#
+        );
+        assert_eq!(
+            body("aw-chat-message-received-v1").len(),
+            send_event_body_len("aw-chat-message-received-v1", "{}")
+        );
+        assert_eq!(
+            body("acme.ticket é"),
+            r#"{"name":"acme.ticket é","data":{}}"#
+        );
+        assert_eq!(body(r#"a"b"#), r#"{"name":"a\"b","data":{}}"#);
+        assert_eq!(body(r"a\b"), r#"{"name":"a\\b","data":{}}"#);
+        assert_eq!(body("a\nb"), r#"{"name":"a\nb","data":{}}"#);
+        assert_eq!(body("a\u{1}b"), r#"{"name":"a\u0001b","data":{}}"#);
+    }
 
     #[test]
     fn only_the_page_modules_spelling_of_a_numbered_event_is_split_unread() {

@@ -55,9 +55,11 @@ where
     T: Serialize + ?Sized,
 {
     serde_json::to_writer(&mut *buffer, value)?;
-    // serde_json writes UTF-8 only; checked all the same (a fast pass over ASCII), so that
-    // nothing here needs `unsafe`
-    let text = std::str::from_utf8(buffer).map_err(serde::ser::Error::custom)?;
+    // SAFETY: serde_json writes UTF-8 only: it writes `str`s (escaped or whole), ASCII
+    // punctuation and digits, and nothing a `Serialize` could make it write otherwise (bytes are
+    // written as arrays of numbers). Its own `to_string` relies on the same. Checking again cost
+    // about 140 instructions a send, for every send of every session.
+    let text = unsafe { std::str::from_utf8_unchecked(buffer) };
     Ok(then(text))
 }
 
