@@ -20,7 +20,6 @@ pub(crate) use plain::run as run_plain;
 use std::future::Future;
 use std::pin::pin;
 
-use futures_util::FutureExt;
 use partner_events::Identity;
 
 use crate::config::Config;
@@ -212,7 +211,7 @@ pub(crate) async fn serve<P: Protocol>(
             if read_ahead == 0 || !protocol.reading() || socket.has_unwritten() {
                 break;
             }
-            match socket.recv().now_or_never() {
+            match socket.recv_ready() {
                 Some(next) => frame = next,
                 None => break,
             }

@@ -160,6 +160,8 @@ pub(crate) struct Socket<S = Io> {
     /// A frame broke the protocol: what follows is not read as frames.
     refused: bool,
     close_sent: bool,
+    /// The last read took all the room it had: the kernel may hold more ([`Socket::recv_ready`]).
+    more_waiting: bool,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
@@ -178,22 +180,43 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
             read_closed: false,
             refused: false,
             close_sent: false,
+            more_waiting: false,
         }
     }
 
     /// The page's next message; `None` once it closed or the connection ended.
     pub(crate) async fn recv(&mut self) -> Option<Result<Incoming, SocketError>> {
-        poll_fn(|cx| self.poll_recv(cx)).await
+        poll_fn(|cx| self.poll_recv(cx, true)).await
     }
 
-    fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Incoming, SocketError>>> {
+    /// The page's next message if it is here already: in what was read, or in the kernel when the
+    /// last read took all the room it had. After a shorter read the kernel had nothing more, and
+    /// asking it again before the runtime's next turn would only be told so, through every layer
+    /// of hyper's upgraded I/O (a third of a message's reading, measured); the next
+    /// [`Socket::recv`] asks. `None`: nothing without waiting.
+    pub(crate) fn recv_ready(&mut self) -> Option<Option<Result<Incoming, SocketError>>> {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match self.poll_recv(&mut cx, false) {
+            Poll::Ready(next) => Some(next),
+            Poll::Pending => None,
+        }
+    }
+
+    /// `ask`: read the connection whenever what was read holds no whole message; otherwise only
+    /// while the last read took all the room it had.
+    fn poll_recv(
+        &mut self,
+        cx: &mut Context<'_>,
+        ask: bool,
+    ) -> Poll<Option<Result<Incoming, SocketError>>> {
         loop {
             if self.read_closed {
                 return Poll::Ready(None);
             }
             match self.next_message() {
                 Ok(Some(incoming)) => return Poll::Ready(Some(Ok(incoming))),
-                Ok(None) => {}
+                Ok(None) if ask || self.more_waiting => {}
+                Ok(None) => return Poll::Pending,
                 Err(error) => {
                     self.read_closed = true;
                     self.refused = true;
@@ -318,9 +341,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         }
         // never empty: `missing` is 0 only while a header is incomplete (under 14 bytes read)
         let mut buf = ReadBuf::new(&mut self.read[self.filled..]);
+        let room = buf.remaining();
         let polled = Pin::new(&mut self.io).poll_read(cx, &mut buf);
         let read = buf.filled().len();
         self.filled += read;
+        self.more_waiting = matches!(polled, Poll::Ready(Ok(()))) && read == room;
         polled.map_ok(|()| read)
     }
 
@@ -416,6 +441,89 @@ mod tests {
             }
         }
         got
+    }
+
+    /// An I/O that counts how often it is asked to read.
+    struct CountingReads {
+        inner: DuplexStream,
+        reads: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl AsyncRead for CountingReads {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Pin::new(&mut self.inner).poll_read(cx, buf)
+        }
+    }
+
+    impl AsyncWrite for CountingReads {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            Pin::new(&mut self.inner).poll_write(cx, buf)
+        }
+        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.inner).poll_flush(cx)
+        }
+        fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.inner).poll_shutdown(cx)
+        }
+    }
+
+    /// What is read already comes without waiting; the connection is asked again only when the
+    /// last read took all the room it had (the kernel may hold more), not after a shorter one.
+    #[tokio::test]
+    async fn a_message_ready_is_taken_without_asking_a_connection_that_had_nothing_more() {
+        let (server, mut client) = tokio::io::duplex(1 << 20);
+        let reads = std::sync::Arc::default();
+        let mut socket = Socket::new(
+            CountingReads {
+                inner: server,
+                reads: std::sync::Arc::clone(&reads),
+            },
+            1 << 16,
+        );
+        let asked = || reads.load(std::sync::atomic::Ordering::Relaxed);
+        let ready = |socket: &mut Socket<CountingReads>| {
+            socket
+                .recv_ready()
+                .map(|next| next.map(|message| message.map_err(|error| error.to_string())))
+        };
+        // two messages in one read, shorter than the room: the second is taken from the buffer
+        let mut two = client_frame(0x81, b"one", MASK);
+        two.extend(client_frame(0x81, b"two", MASK));
+        client.write_all(&two).await.unwrap();
+        assert_eq!(
+            socket.recv().await.unwrap().unwrap(),
+            Incoming::Text("one".into())
+        );
+        let after_first = asked();
+        assert_eq!(
+            ready(&mut socket),
+            Some(Some(Ok(Incoming::Text("two".into()))))
+        );
+        // nothing read, and the last read was short: the connection is not asked
+        assert_eq!(ready(&mut socket), None);
+        assert_eq!(asked(), after_first);
+        // a read that fills the room (512 bytes of two frames) leaves more to ask for
+        let mut long = client_frame(0x81, "x".repeat(500).as_bytes(), MASK);
+        long.extend(client_frame(0x81, b"three", MASK));
+        client.write_all(&long).await.unwrap();
+        assert_eq!(
+            socket.recv().await.unwrap().unwrap(),
+            Incoming::Text("x".repeat(500))
+        );
+        assert_eq!(
+            ready(&mut socket),
+            Some(Some(Ok(Incoming::Text("three".into()))))
+        );
     }
 
     /// Texts, a binary message, a ping and a message in fragments with a ping between them,
