@@ -16,7 +16,7 @@
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::task::Poll;
 
 use futures_util::task::AtomicWaker;
@@ -61,6 +61,11 @@ pub(crate) struct Pipe {
     /// every message).
     pending: AtomicBool,
     waker: AtomicWaker,
+    /// The connection's own task, once it serves ([`Pipe::served_by_this_task`]): a frame that
+    /// task queues (a handler's reply, the acknowledgement) wakes no one, as the connection looks
+    /// at the queue before it next waits. Waking it cost every message a second poll of the
+    /// connection's task.
+    owner: OnceLock<tokio::task::Id>,
 }
 
 #[derive(Default)]
@@ -77,6 +82,7 @@ impl Pipe {
             queue: Mutex::new(Queue::default()),
             pending: AtomicBool::new(false),
             waker: AtomicWaker::new(),
+            owner: OnceLock::new(),
         })
     }
 
@@ -122,6 +128,9 @@ impl Pipe {
     /// queue; `false` when there was none. A queue grown past a handful of frames is let go, not
     /// kept by an idle connection.
     pub(crate) fn take_each(&self, mut write: impl FnMut(Text)) -> bool {
+        // what is queued from here on sets it again; what is queued already is taken now (a
+        // stale flag would only send the connection round once more, for nothing)
+        self.pending.store(false, Ordering::Release);
         let mut queue = self.queue();
         if queue.frames.is_empty() {
             return false;
@@ -150,8 +159,21 @@ impl Pipe {
         self.queue().closed = true;
     }
 
+    /// The task this is called from is the connection's, which looks at the queue (writes it,
+    /// or polls [`Pipe::queued`]) before each of its waits: every frame it queues itself is
+    /// written without a wake. Outside a task (a test's `block_on`), nothing changes.
+    pub(crate) fn served_by_this_task(&self) {
+        if let Some(task) = tokio::task::try_id() {
+            let _ = self.owner.set(task);
+        }
+    }
+
     fn wake(&self) {
         self.pending.store(true, Ordering::Release);
+        if self.owner.get().is_some() && self.owner.get().copied() == tokio::task::try_id() {
+            // the connection itself, handling a message: `pending` is seen before it next waits
+            return;
+        }
         self.waker.wake();
     }
 
@@ -493,6 +515,61 @@ fn forget_through(state: &mut State, received: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A waker that counts its wakes.
+    struct CountingWake(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for CountingWake {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Polls `pipe.queued()` once with a counting waker (registering it); `true` if ready.
+    fn poll_queued(pipe: &Pipe, wakes: &Arc<CountingWake>) -> bool {
+        let waker = std::task::Waker::from(Arc::clone(wakes));
+        let mut cx = std::task::Context::from_waker(&waker);
+        std::future::Future::poll(std::pin::pin!(pipe.queued()), &mut cx).is_ready()
+    }
+
+    #[tokio::test]
+    async fn a_frame_the_connections_own_task_queues_wakes_no_one_and_another_tasks_does() {
+        let pipe = Pipe::new();
+        let wakes = Arc::new(CountingWake(Default::default()));
+        let served = Arc::clone(&pipe);
+        let own_wakes = Arc::clone(&wakes);
+        tokio::spawn(async move {
+            served.served_by_this_task();
+            assert!(!poll_queued(&served, &own_wakes));
+            served.push(Text::from("reply".to_owned()));
+            assert_eq!(
+                own_wakes.0.load(Ordering::Relaxed),
+                0,
+                "the task woke itself"
+            );
+            // it is seen all the same before the task next waits
+            assert!(poll_queued(&served, &own_wakes));
+        })
+        .await
+        .unwrap();
+        // from another task: the connection is woken
+        assert!(!poll_queued(&pipe, &wakes));
+        let other = Arc::clone(&pipe);
+        tokio::spawn(async move { other.push(Text::from("addressed".to_owned())) })
+            .await
+            .unwrap();
+        assert_eq!(wakes.0.load(Ordering::Relaxed), 1);
+        assert_eq!(written(&pipe), ["reply", "addressed"]);
+    }
+
+    #[test]
+    fn taking_the_frames_clears_the_flag_that_says_some_were_queued() {
+        let pipe = Pipe::new();
+        let wakes = Arc::new(CountingWake(Default::default()));
+        pipe.push(Text::from("one".to_owned()));
+        assert_eq!(written(&pipe), ["one"]);
+        assert!(!poll_queued(&pipe, &wakes), "the flag outlived the frames");
+    }
 
     fn written(pipe: &Pipe) -> Vec<String> {
         let mut frames = Vec::new();

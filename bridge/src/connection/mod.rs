@@ -131,6 +131,8 @@ pub(crate) async fn serve<P: Protocol>(
     taken_over: Option<Flag>,
     (drain, config, counters): (&Drain, &Config, &Counters),
 ) {
+    // every wait below looks at the pipe first: what this task queues needs no wake
+    pipe.served_by_this_task();
     // Made once per connection, not once per wait: each registers with its notifier once, then
     // every wait reads an atomic flag.
     let mut first_write = true;
