@@ -56,9 +56,8 @@ tokio::task_local! {
 /// One connection's frames for its socket, oldest first.
 pub(crate) struct Pipe {
     queue: Mutex<Queue>,
-    /// Set when a frame is queued, and the connection's task woken, so that an idle connection
-    /// writes it: a flag and a waker, no lock (pushed from the connection's own task on almost
-    /// every message).
+    /// Set when a frame is queued, and the connection's task woken (unless it queued the frame
+    /// itself, see `owner`), so that an idle connection writes it: a flag and a waker, no lock.
     pending: AtomicBool,
     waker: AtomicWaker,
     /// The connection's own task, once it serves ([`Pipe::served_by_this_task`]): a frame that
