@@ -79,6 +79,7 @@
 //! (to the next process) and resend only what was not handled.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod admission;
 pub mod backbone;

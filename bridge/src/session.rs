@@ -137,9 +137,6 @@ impl Session {
     }
 }
 
-/// A message serialized for a frame, into a buffer that holds a usual payload or card at once:
-/// `serde_json::to_string` starts at 128 bytes and grows by reallocation, which cost more than
-/// serializing a 200-byte card.
 /// Serializes `value` (through the runtime's per-thread buffer, as `Sender::send` does: no
 /// allocation of its own) and hands its text to `post`.
 fn with_json<T: Serialize + ?Sized>(

@@ -25,7 +25,8 @@ mod support;
 use support::{chat, close_code, hello, next, next_or_close, open, send, until_ack, SESSION};
 
 /// Counts what it handles, and answers each chat with the count and the delivery id. A chat
-/// `held` waits inside the handler for the test's go-ahead (see [`Gate`]); a chat `boom` panics.
+/// `held` waits inside the handler for the test's go-ahead (see [`Gate`]); `early` replies
+/// first, then waits; a chat `boom` panics.
 struct Counter {
     session: Session,
     page: PageSender<Value>,
@@ -50,6 +51,17 @@ impl Counter {
             "held" => {
                 self.gate.inside.notify_one();
                 self.gate.go.notified().await;
+            }
+            "early" => {
+                let reply = AwChatMessageReceivedV1 {
+                    message: "before the wait".into(),
+                    interaction_id: chat.interaction_id,
+                    schema_version: Default::default(),
+                };
+                let _ = self.session.send(&reply);
+                self.gate.inside.notify_one();
+                self.gate.go.notified().await;
+                return;
             }
             "boom" => panic!("a handler bug"),
             _ => {}
@@ -522,6 +534,27 @@ async fn a_huge_resend_burst_is_handled_once_in_order() {
     assert_eq!(applied, expected);
     assert_eq!(server.made.load(Ordering::Relaxed), 1);
     eprintln!("{connections} connection(s)");
+}
+
+/// A frame the connection's own task queues wakes no one: the connection writes it as the handler
+/// waits, and the page has it before the handler is done.
+#[tokio::test]
+async fn a_reply_sent_before_the_handler_waits_reaches_the_page_while_it_waits() {
+    let server = serve().await;
+    let mut client = open(server.address).await;
+    hello(&mut client, SESSION, None, 0, 0).await;
+    send(&mut client, chat(1, "early")).await;
+    within(
+        "the handler to reply and wait",
+        server.gate.inside.notified(),
+    )
+    .await;
+    let reply = within("the reply, while the handler waits", next(&mut client))
+        .await
+        .unwrap();
+    assert_eq!(reply["sendEvent"]["data"]["message"], "before the wait");
+    server.gate.go.notify_one();
+    assert_eq!(next(&mut client).await.unwrap(), json!({"ack": 1}));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 //! layers over this crate, so that every rule and every message exists once.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 //!
 //! # What is public
 //!

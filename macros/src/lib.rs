@@ -3,6 +3,7 @@
 //! the catalog, calls the library, and turns its diagnostics into compile errors.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -43,6 +43,7 @@
 //! partner-events keep 1.85.
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod address;
 mod addressed;

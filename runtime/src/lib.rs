@@ -50,6 +50,8 @@
 //! ```
 
 #![deny(missing_docs)]
+// one `unsafe` block, in `json_buffer` (allowed there, with its argument)
+#![deny(unsafe_code)]
 
 // Lets the generated code name this crate `::partner_events` here as in users' crates.
 extern crate self as partner_events;

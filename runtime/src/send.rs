@@ -48,7 +48,9 @@ pub trait Outbox: Send + Sync + 'static {
     /// Posts one event: the `(name, data)` arguments of `system.sendEvent`. Already checked to be
     /// a send-direction event, and serialized once: `data` is its JSON text, ready to write
     /// (`data.get()`), or to read back with `serde_json::from_str`. It is borrowed for the call
-    /// (the sender's buffer is reused): copy what is kept.
+    /// (the sender's buffer is reused): an outbox that keeps it copies the text
+    /// (`data.get().to_owned()`, or `serde_json::value::RawValue::from_string` for a `RawValue`).
+    /// A test posts through a [`Sender`] made with [`Sender::new`].
     fn post(&self, name: &'static str, data: EventJson<'_>) -> Result<(), SendError>;
 }
 

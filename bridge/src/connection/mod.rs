@@ -131,7 +131,8 @@ pub(crate) async fn serve<P: Protocol>(
     taken_over: Option<Flag>,
     (drain, config, counters): (&Drain, &Config, &Counters),
 ) {
-    // every wait below looks at the pipe first: what this task queues needs no wake
+    // Frames this task queues wake no one: every wait below looks at the pipe after everything
+    // else it polls that could queue one (the handler, the protocol's background work).
     pipe.served_by_this_task();
     // Made once per connection, not once per wait: each registers with its notifier once, then
     // every wait reads an atomic flag.
@@ -160,8 +161,9 @@ pub(crate) async fn serve<P: Protocol>(
             () = &mut drained => break End::Drained,
             () = &mut taken_over => break End::TakenOver,
             frame = socket.recv(), if reading => Some(frame),
-            () = pipe.queued() => None,
             () = protocol.background() => None,
+            // last: what the branches above queued as they were polled is seen in this poll
+            () = pipe.queued() => None,
         };
         let Some(mut frame) = waited else {
             continue;

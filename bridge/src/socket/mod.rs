@@ -189,11 +189,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         poll_fn(|cx| self.poll_recv(cx, true)).await
     }
 
-    /// The page's next message if it is here already: in what was read, or in the kernel when the
-    /// last read took all the room it had. After a shorter read the kernel had nothing more, and
-    /// asking it again before the runtime's next turn would only be told so, through every layer
-    /// of hyper's upgraded I/O (a third of a message's reading, measured); the next
-    /// [`Socket::recv`] asks. `None`: nothing without waiting.
+    /// The page's next message if it is here already: in what was read, or in the connection when
+    /// the last read took all the room it had. After a shorter read the connection most likely
+    /// has nothing more (the kernel had nothing more, unless hyper handed over bytes it had
+    /// buffered), and asking it again before the runtime's next turn would only be told so,
+    /// through every layer of hyper's upgraded I/O; the next [`Socket::recv`] asks (a guess
+    /// wrong costs a wait, never a message). `None`: nothing without waiting.
     pub(crate) fn recv_ready(&mut self) -> Option<Option<Result<Incoming, SocketError>>> {
         let mut cx = Context::from_waker(std::task::Waker::noop());
         match self.poll_recv(&mut cx, false) {
