@@ -690,6 +690,21 @@ mod tests {
     use super::*;
     use crate::events::Catalog;
 
+    /// The fuzzer's find (`roundtrip`): a timestamp past `u64` is a float, which serde_json's
+    /// default parser read one unit in the last place off, so the message re-encoded decoded to
+    /// another number. Read exactly (`float_roundtrip`), a decode and re-encode is stable.
+    #[test]
+    fn a_float_re_encoded_decodes_to_the_same_float() {
+        let message = concat!(
+            r#"{"type":"event","schemaVersion":"1.0.0","message":{"eventName":"aw-chat-init-v1","#,
+            r#""value":{"interactionId":"int-1","schemaVersion":"1.0.0","messages":[{"id":"m1","#,
+            r#""rawMessage":"Hi","type":"text","timestamp":1751445651445666666638}]}}}"#
+        );
+        let once = decode(message).unwrap().to_json();
+        assert!(once.contains("1.7514456514456665e+21"), "{once}");
+        assert_eq!(decode(&once).unwrap().to_json(), once);
+    }
+
     #[test]
     fn only_text_that_is_exactly_one_json_value_decodes() {
         let decoder = Decoder::<Catalog>::new();
