@@ -13,13 +13,14 @@
 //! [`SendError::Full`] instead of queueing. The page's own frames are not read while the
 //! connection has frames to write, so a page that stops reading is held back by TCP.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::task::Poll;
 
 use futures_util::task::AtomicWaker;
+use partner_events::__private::with_reused;
 use partner_events::SendError;
 
 use crate::socket::Text;
@@ -304,7 +305,7 @@ impl Outbox {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        let text: Text = numbered(seq, name, kind, body_len, write_body).into();
+        let text = numbered(seq, name, kind, body_len, write_body);
         state.last_seq = seq;
         state.unacked_bytes += text.len();
         state.unacked.push_back((seq, text.clone()));
@@ -452,6 +453,12 @@ fn numbered_len(kind: &str, body_len: usize) -> usize {
     body_len + kind.len() + 64
 }
 
+thread_local! {
+    /// Where this thread composes a numbered frame before copying it into the frame's one
+    /// allocation, which the session's unacknowledged queue and the socket share.
+    static FRAME: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, its id as `name` says.
 fn numbered(
     seq: u64,
@@ -459,44 +466,46 @@ fn numbered(
     kind: &str,
     body_len: usize,
     write_body: impl FnOnce(&mut String),
-) -> String {
-    let mut text = String::with_capacity(numbered_len(kind, body_len));
-    let mut digits = itoa::Buffer::new();
-    text.push_str(r#"{"seq":"#);
-    text.push_str(digits.format(seq));
-    text.push_str(r#","id":""#);
-    match name {
-        Name::Addressed(position) => {
-            text.push('a');
-            text.push_str(digits.format(position));
-        }
-        Name::Handling => {
-            let named = DELIVERY.try_with(|delivery| {
-                let (page_seq, k) = delivery.get();
-                delivery.set((page_seq, k + 1));
-                (page_seq, k)
-            });
-            match named {
-                Ok((page_seq, k)) => {
-                    text.push('d');
-                    text.push_str(digits.format(page_seq));
-                    text.push('.');
-                    text.push_str(digits.format(k));
-                }
-                Err(_) => {
-                    text.push('s');
-                    text.push_str(digits.format(seq));
+) -> Text {
+    with_reused(&FRAME, |text| {
+        text.reserve(numbered_len(kind, body_len));
+        let mut digits = itoa::Buffer::new();
+        text.push_str(r#"{"seq":"#);
+        text.push_str(digits.format(seq));
+        text.push_str(r#","id":""#);
+        match name {
+            Name::Addressed(position) => {
+                text.push('a');
+                text.push_str(digits.format(position));
+            }
+            Name::Handling => {
+                let named = DELIVERY.try_with(|delivery| {
+                    let (page_seq, k) = delivery.get();
+                    delivery.set((page_seq, k + 1));
+                    (page_seq, k)
+                });
+                match named {
+                    Ok((page_seq, k)) => {
+                        text.push('d');
+                        text.push_str(digits.format(page_seq));
+                        text.push('.');
+                        text.push_str(digits.format(k));
+                    }
+                    Err(_) => {
+                        text.push('s');
+                        text.push_str(digits.format(seq));
+                    }
                 }
             }
         }
-    }
-    // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
-    text.push_str(r#"",""#);
-    text.push_str(kind);
-    text.push_str(r#"":"#);
-    write_body(&mut text);
-    text.push('}');
-    text
+        // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
+        text.push_str(r#"",""#);
+        text.push_str(kind);
+        text.push_str(r#"":"#);
+        write_body(text);
+        text.push('}');
+        Text::shared(text)
+    })
 }
 
 fn forget_through(state: &mut State, received: u64) {
@@ -614,6 +623,25 @@ mod tests {
                 "hi",
                 r#"{"seq":3,"id":"d7.1","sendEvent":{"name":"aw-chat-message-received-v1","data":{"a":1}}}"#
             ]
+        );
+    }
+
+    #[test]
+    fn a_frame_sent_and_the_frame_kept_for_resending_are_one_allocation() {
+        let outbox = Outbox::new(Limits::default(), Arc::default());
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "welcome".into(), 0).unwrap();
+        outbox
+            .post_page(json(r#"{"card":"a body longer than an inline text"}"#))
+            .unwrap();
+        let mut sent = Vec::new();
+        pipe.take_each(|text| sent.push(text));
+        let kept = outbox.state().unacked[0].1.clone();
+        assert_eq!(sent[1], kept);
+        assert_eq!(
+            sent[1].as_bytes().as_ptr(),
+            kept.as_bytes().as_ptr(),
+            "the kept frame is a copy: a second allocation per numbered frame"
         );
     }
 

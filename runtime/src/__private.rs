@@ -4,9 +4,10 @@
 pub use serde;
 pub use serde_json;
 
-/// The bridge serializes its sends through the same per-thread buffer as [`crate::Sender`]:
-/// one implementation of it, for the workspace's own crates.
-pub use crate::json_buffer::with_json;
+/// The bridge serializes its sends through the same per-thread buffer as [`crate::Sender`], and
+/// composes its numbered frames in a per-thread buffer kept by the same rule: one implementation
+/// of it, for the workspace's own crates.
+pub use crate::json_buffer::{with_json, with_reused, Reusable};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

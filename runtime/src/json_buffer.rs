@@ -5,8 +5,8 @@ use std::cell::RefCell;
 
 use serde::Serialize;
 
-/// The room a thread's buffer starts with: a catalog event or a page card fits, so the text is
-/// written without growing it.
+/// The room a thread's buffer starts with: a catalog event, a page card or a numbered frame
+/// fits, so the text is written without growing it.
 const START_BYTES: usize = 512;
 
 /// A buffer grown past this by one large message is let go afterwards, not kept for the life of
@@ -26,23 +26,77 @@ pub fn with_json<T, R>(value: &T, then: impl FnOnce(&str) -> R) -> Result<R, ser
 where
     T: Serialize + ?Sized,
 {
-    let mut then = Some(then);
-    let reused = BUFFER.try_with(|buffer| {
+    with_reused(&BUFFER, |buffer| write(buffer, value, then))
+}
+
+/// A buffer [`with_reused`] can empty and keep: `Vec<u8>` and `String`.
+#[doc(hidden)]
+pub trait Reusable: Default {
+    /// Empties it, keeping its room.
+    fn empty(&mut self);
+    /// Makes room for at least `additional` more bytes.
+    fn make_room(&mut self, additional: usize);
+    /// The room it holds.
+    fn room(&self) -> usize;
+}
+
+impl Reusable for Vec<u8> {
+    fn empty(&mut self) {
+        self.clear();
+    }
+    fn make_room(&mut self, additional: usize) {
+        self.reserve(additional);
+    }
+    fn room(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl Reusable for String {
+    fn empty(&mut self) {
+        self.clear();
+    }
+    fn make_room(&mut self, additional: usize) {
+        self.reserve(additional);
+    }
+    fn room(&self) -> usize {
+        self.capacity()
+    }
+}
+
+/// Hands `use_it` the thread's buffer behind `key`, emptied, with room for a small message; the
+/// one rule for every per-thread buffer a send writes through (the bridge composes its numbered
+/// frames in one too).
+///
+/// A buffer already in use on this thread (a nested call), or one whose thread is being torn
+/// down, is not shared: `use_it` gets a fresh one. A buffer grown past
+/// [`KEEP_AT_MOST_BYTES`] by one large message is let go afterwards.
+#[doc(hidden)]
+pub fn with_reused<B: Reusable, R>(
+    key: &'static std::thread::LocalKey<RefCell<B>>,
+    use_it: impl FnOnce(&mut B) -> R,
+) -> R {
+    let mut use_it = Some(use_it);
+    let reused = key.try_with(|buffer| {
         let Ok(mut buffer) = buffer.try_borrow_mut() else {
             return None;
         };
-        buffer.clear();
-        buffer.reserve(START_BYTES);
-        let written = write(&mut buffer, value, then.take().expect("called once"));
-        if buffer.capacity() > KEEP_AT_MOST_BYTES {
-            *buffer = Vec::new();
+        buffer.empty();
+        buffer.make_room(START_BYTES);
+        let result = use_it.take().expect("called once")(&mut buffer);
+        if buffer.room() > KEEP_AT_MOST_BYTES {
+            *buffer = B::default();
         }
-        Some(written)
+        Some(result)
     });
-    match (reused, then) {
-        (Ok(Some(written)), _) => written,
-        (_, Some(then)) => write(&mut Vec::with_capacity(START_BYTES), value, then),
-        (_, None) => unreachable!("`then` is taken only where the buffer was used"),
+    match (reused, use_it) {
+        (Ok(Some(result)), _) => result,
+        (_, Some(use_it)) => {
+            let mut fresh = B::default();
+            fresh.make_room(START_BYTES);
+            use_it(&mut fresh)
+        }
+        (_, None) => unreachable!("`use_it` is taken only where the buffer was used"),
     }
 }
 

@@ -18,9 +18,9 @@ use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use frame::{FrameError, OpCode};
@@ -41,16 +41,25 @@ const WRITE_BUFFER_BYTES: usize = 1024;
 /// The connection's I/O: hyper's upgraded connection.
 pub(crate) type Io = hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>;
 
-/// An outgoing text frame's payload: UTF-8 (made from strings only), and cheap to clone, as an
-/// acknowledged session keeps its frames until the page acknowledges them. A short one (an
-/// acknowledgement, sent for nearly every message) is kept inline, with no allocation.
+/// An outgoing text frame's payload: UTF-8 (made from strings only). A frame an acknowledged
+/// session keeps until the page acknowledges it is [`Text::shared`]: one allocation, cloned by
+/// count. A short one (an acknowledgement, sent for nearly every message) is kept inline, with no
+/// allocation; one written once and dropped (the plain wire's) keeps its `String`.
 #[derive(Debug, Clone)]
 pub(crate) struct Text(Repr);
 
 #[derive(Debug, Clone)]
 enum Repr {
-    Shared(Bytes),
-    Inline { len: u8, bytes: [u8; INLINE_BYTES] },
+    /// Header and text in one allocation (a `Bytes` made from a `String` takes a second, for its
+    /// count, on its first clone).
+    Shared(Arc<str>),
+    /// Cloned by copy: for a text that is not kept.
+    Owned(String),
+    Static(&'static str),
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_BYTES],
+    },
 }
 
 /// The longest text kept inline: `{"ack":N}` is at most 28 bytes (a `u64` has 20 digits).
@@ -74,13 +83,20 @@ impl Text {
         }))
     }
 
+    /// `text`, copied into one allocation that its clones share.
+    pub(crate) fn shared(text: &str) -> Text {
+        Text(Repr::Shared(Arc::from(text)))
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.as_bytes().len()
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match &self.0 {
-            Repr::Shared(bytes) => bytes,
+            Repr::Shared(text) => text.as_bytes(),
+            Repr::Owned(text) => text.as_bytes(),
+            Repr::Static(text) => text.as_bytes(),
             Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
         }
     }
@@ -97,13 +113,13 @@ impl Eq for Text {}
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        Text(Repr::Shared(Bytes::from(text)))
+        Text(Repr::Owned(text))
     }
 }
 
 impl From<&'static str> for Text {
     fn from(text: &'static str) -> Self {
-        Text(Repr::Shared(Bytes::from_static(text.as_bytes())))
+        Text(Repr::Static(text))
     }
 }
 
