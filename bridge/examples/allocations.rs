@@ -8,6 +8,7 @@
 //!
 //! It prints the allocations per message on each protocol, after a warm-up; then the heap bytes
 //! the server holds per idle session (1,000 sessions opened, welcomed, and left open).
+//! `bridge/tests/allocations.rs` runs the same measure and holds the counts to the README's.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -99,6 +100,28 @@ fn main() {
         .nth(1)
         .and_then(|count| count.parse().ok())
         .unwrap_or(20_000);
+    let (address, stats) = start_server();
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    client.block_on(async move {
+        for acked in [false, true] {
+            let per_message = run(address, acked, messages).await;
+            let protocol = if acked { "acknowledged" } else { "plain wire" };
+            println!("{protocol}: {per_message:.2} allocations per message on the server");
+        }
+        for acked in [false, true] {
+            let per_session = idle(address, acked, 1_000, &stats).await;
+            let protocol = if acked { "acknowledged" } else { "plain wire" };
+            println!("{protocol}: {per_session:.0} heap bytes per idle session on the server");
+        }
+    });
+}
+
+/// Starts the bridge on a current-thread runtime of its own thread, whose allocations are
+/// counted; its address and its stats.
+pub fn start_server() -> (std::net::SocketAddr, partner_events_bridge::BridgeStats) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     listener.set_nonblocking(true).expect("non-blocking");
     let address = listener.local_addr().expect("its address");
@@ -124,24 +147,7 @@ fn main() {
             axum::serve(listener, router).await.expect("serving");
         });
     });
-
-    let client = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let stats = stats.recv().expect("the server's stats");
-    client.block_on(async move {
-        for acked in [false, true] {
-            let per_message = run(address, acked, messages).await;
-            let protocol = if acked { "acknowledged" } else { "plain wire" };
-            println!("{protocol}: {per_message:.2} allocations per message on the server");
-        }
-        for acked in [false, true] {
-            let per_session = idle(address, acked, 1_000, &stats).await;
-            let protocol = if acked { "acknowledged" } else { "plain wire" };
-            println!("{protocol}: {per_session:.0} heap bytes per idle session on the server");
-        }
-    });
+    (address, stats.recv().expect("the server's stats"))
 }
 
 /// Opens `sessions` sessions that then send nothing; the server's heap bytes per session.
@@ -205,7 +211,7 @@ async fn connect(
 }
 
 /// Runs `messages` chats on one session after a warm-up; the server's allocations per chat.
-async fn run(address: std::net::SocketAddr, acked: bool, messages: u64) -> f64 {
+pub async fn run(address: std::net::SocketAddr, acked: bool, messages: u64) -> f64 {
     let session = format!("allocations-{:012}", std::process::id());
     let mut socket = connect(address, acked, &session).await;
     let warm_up = 1_000;

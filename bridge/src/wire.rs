@@ -352,8 +352,7 @@ pub(crate) fn send_event_body_len(name: &str, data: &str) -> usize {
 pub(crate) mod plain {
     /// `{"sendEvent":{"name":…,"data":…}}`.
     pub(crate) fn send_event(name: &str, data: &str) -> String {
-        // exact for a catalog's name: a frame whose length is its capacity is shared (kept,
-        // written) with no allocation of its own
+        // exact for a catalog's name: no room to spare held while the frame is queued
         let mut text = String::with_capacity(
             r#"{"sendEvent":}"#.len() + super::send_event_body_len(name, data),
         );

@@ -1,5 +1,6 @@
-//! Serializing to JSON text through one reusable buffer per thread: a send costs no allocation
-//! of its own, and its text is borrowed by whoever carries it on (which copies it into a frame).
+//! Buffers kept per thread and reused by every send on it ([`with_reused`], the one rule for
+//! them), and serializing to JSON text through one ([`with_json`]): a send costs no allocation of
+//! its own, and its text is borrowed by whoever carries it on (which copies it into a frame).
 
 use std::cell::RefCell;
 
@@ -29,38 +30,39 @@ where
     with_reused(&BUFFER, |buffer| write(buffer, value, then))
 }
 
-/// A buffer [`with_reused`] can empty and keep: `Vec<u8>` and `String`.
+/// A buffer [`with_reused`] can empty and keep: `Vec<u8>` and `String`, whose own methods these
+/// are.
 #[doc(hidden)]
 pub trait Reusable: Default {
-    /// Empties it, keeping its room.
-    fn empty(&mut self);
+    /// Empties it, keeping its capacity.
+    fn clear(&mut self);
     /// Makes room for at least `additional` more bytes.
-    fn make_room(&mut self, additional: usize);
-    /// The room it holds.
-    fn room(&self) -> usize;
+    fn reserve(&mut self, additional: usize);
+    /// The bytes it holds room for.
+    fn capacity(&self) -> usize;
 }
 
 impl Reusable for Vec<u8> {
-    fn empty(&mut self) {
-        self.clear();
+    fn clear(&mut self) {
+        Vec::clear(self);
     }
-    fn make_room(&mut self, additional: usize) {
-        self.reserve(additional);
+    fn reserve(&mut self, additional: usize) {
+        Vec::reserve(self, additional);
     }
-    fn room(&self) -> usize {
-        self.capacity()
+    fn capacity(&self) -> usize {
+        Vec::capacity(self)
     }
 }
 
 impl Reusable for String {
-    fn empty(&mut self) {
-        self.clear();
+    fn clear(&mut self) {
+        String::clear(self);
     }
-    fn make_room(&mut self, additional: usize) {
-        self.reserve(additional);
+    fn reserve(&mut self, additional: usize) {
+        String::reserve(self, additional);
     }
-    fn room(&self) -> usize {
-        self.capacity()
+    fn capacity(&self) -> usize {
+        String::capacity(self)
     }
 }
 
@@ -81,10 +83,10 @@ pub fn with_reused<B: Reusable, R>(
         let Ok(mut buffer) = buffer.try_borrow_mut() else {
             return None;
         };
-        buffer.empty();
-        buffer.make_room(START_BYTES);
+        Reusable::clear(&mut *buffer);
+        Reusable::reserve(&mut *buffer, START_BYTES);
         let result = use_it.take().expect("called once")(&mut buffer);
-        if buffer.room() > KEEP_AT_MOST_BYTES {
+        if Reusable::capacity(&*buffer) > KEEP_AT_MOST_BYTES {
             *buffer = B::default();
         }
         Some(result)
@@ -93,7 +95,7 @@ pub fn with_reused<B: Reusable, R>(
         (Ok(Some(result)), _) => result,
         (_, Some(use_it)) => {
             let mut fresh = B::default();
-            fresh.make_room(START_BYTES);
+            Reusable::reserve(&mut fresh, START_BYTES);
             use_it(&mut fresh)
         }
         (_, None) => unreachable!("`use_it` is taken only where the buffer was used"),
@@ -135,6 +137,29 @@ mod tests {
         let second = with_json(&"b", str::to_owned).unwrap();
         assert_eq!(second, r#""b""#);
         assert_eq!(BUFFER.with(|buffer| buffer.borrow().capacity()), kept);
+    }
+
+    thread_local! {
+        static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+
+    #[test]
+    fn a_string_buffer_is_emptied_reused_and_let_go_by_the_same_rule() {
+        let first = with_reused(&TEXT, |text| {
+            text.push_str("first");
+            text.as_ptr()
+        });
+        let (second, nested) = with_reused(&TEXT, |text| {
+            assert!(text.is_empty(), "not emptied: {text:?}");
+            let nested = with_reused(&TEXT, |inner| inner.as_ptr());
+            (text.as_ptr(), nested)
+        });
+        assert_eq!(first, second, "the buffer was not reused");
+        assert_ne!(nested, second, "a nested use shared the buffer");
+        with_reused(&TEXT, |text| {
+            text.push_str(&"x".repeat(KEEP_AT_MOST_BYTES * 2))
+        });
+        assert!(TEXT.with(|text| text.borrow().capacity()) <= KEEP_AT_MOST_BYTES);
     }
 
     #[test]

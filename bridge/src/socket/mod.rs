@@ -50,11 +50,11 @@ pub(crate) struct Text(Repr);
 
 #[derive(Debug, Clone)]
 enum Repr {
-    /// Header and text in one allocation (a `Bytes` made from a `String` takes a second, for its
-    /// count, on its first clone).
+    /// Count and text in one allocation.
     Shared(Arc<str>),
     /// Cloned by copy: for a text that is not kept.
     Owned(String),
+    /// A fixed text (the server's own).
     Static(&'static str),
     Inline {
         len: u8,
