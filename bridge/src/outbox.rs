@@ -154,6 +154,12 @@ impl Pipe {
         }
     }
 
+    /// The bytes of the frames queued (for tests of the bound).
+    #[cfg(test)]
+    pub(crate) fn queued_bytes(&self) -> usize {
+        self.queue().bytes
+    }
+
     /// Refuses every frame from now on: the connection is ending.
     pub(crate) fn close(&self) {
         self.queue().closed = true;

@@ -305,7 +305,10 @@ async fn while_writing(
 /// Cancel-safe, so that the drain or a takeover can interrupt a write to a page that stopped
 /// reading: the frames move from the pipe into the socket's buffer in one step, with no wait,
 /// and the socket keeps what it has not written for the next call.
-async fn write_queued(socket: &mut Socket, pipe: &Pipe) -> std::io::Result<()> {
+async fn write_queued<S>(socket: &mut Socket<S>, pipe: &Pipe) -> std::io::Result<()>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
     loop {
         if socket.has_unwritten() {
             socket.flush().await?;
@@ -318,3 +321,54 @@ async fn write_queued(socket: &mut Socket, pipe: &Pipe) -> std::io::Result<()> {
 
 /// The close code of a drained connection, on both protocols.
 pub(crate) const DRAINED: (u16, &str) = (close::RESTART, "the server is restarting");
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+
+    use super::*;
+
+    /// The bound `write_queued` promises: a page that stops reading holds at most one pipe's
+    /// worth in the socket, and what is queued after stays in the pipe, whose bound refuses the
+    /// sends past it (a socket that took every frame would grow without a bound).
+    #[tokio::test]
+    async fn a_page_that_stops_reading_holds_one_pipes_worth_in_the_socket() {
+        // the page's side is never read: 64 bytes fit on the way, the rest waits in the socket
+        let (server, _page) = tokio::io::duplex(64);
+        let mut socket = Socket::new(server, 1024);
+        let pipe = Pipe::new();
+        let frame = "x".repeat(100);
+        for _ in 0..10 {
+            pipe.push(frame.clone().into());
+        }
+        assert!(
+            write_queued(&mut socket, &pipe).now_or_never().is_none(),
+            "the page reads nothing: the write waits"
+        );
+        assert_eq!(
+            pipe.queued_bytes(),
+            0,
+            "the first frames moved into the socket"
+        );
+        let held = socket.unwritten_bytes();
+        assert!(
+            held > 0 && held <= 10 * (100 + 2),
+            "the socket holds the first batch: {held}"
+        );
+
+        for _ in 0..10 {
+            pipe.push(frame.clone().into());
+        }
+        assert!(write_queued(&mut socket, &pipe).now_or_never().is_none());
+        assert_eq!(
+            pipe.queued_bytes(),
+            1000,
+            "frames stay in the pipe while the socket has not written what it holds"
+        );
+        assert_eq!(
+            socket.unwritten_bytes(),
+            held,
+            "the socket took nothing more"
+        );
+    }
+}

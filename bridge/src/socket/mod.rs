@@ -403,6 +403,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
         self.written < self.out.len()
     }
 
+    /// How many bytes are queued and not written yet (for tests of the bound).
+    #[cfg(test)]
+    pub(crate) fn unwritten_bytes(&self) -> usize {
+        self.out.len() - self.written
+    }
+
     /// Writes every queued frame.
     pub(crate) async fn flush(&mut self) -> io::Result<()> {
         poll_fn(|cx| self.poll_write_out(cx)).await
