@@ -298,13 +298,14 @@ async fn while_writing(
 /// Writes every queued frame (and a pong the socket owes), in one write when they fit; nothing
 /// to write, nothing done.
 ///
-/// Frames move from the pipe into the socket's buffer only once it has written what it held
-/// before: a page that stops reading holds at most one pipe's worth there, and the pipe's bound
-/// then refuses sends.
+/// Frames go from the pipe to the kernel through the thread's buffer ([`Socket::write_now`]); the
+/// socket's own buffer keeps what the kernel did not take, and frames leave the pipe only once it
+/// has written that: a page that stops reading holds at most one pipe's worth there, and the
+/// pipe's bound then refuses sends.
 ///
 /// Cancel-safe, so that the drain or a takeover can interrupt a write to a page that stopped
-/// reading: the frames move from the pipe into the socket's buffer in one step, with no wait,
-/// and the socket keeps what it has not written for the next call.
+/// reading: the frames move from the pipe to the kernel or the socket's buffer in one step, with
+/// no wait, and the socket keeps what it has not written for the next call.
 async fn write_queued<S>(socket: &mut Socket<S>, pipe: &Pipe) -> std::io::Result<()>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
@@ -313,7 +314,13 @@ where
         if socket.has_unwritten() {
             socket.flush().await?;
         }
-        if !pipe.take_each(|text| socket.queue_text(&text)) {
+        let wrote = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(
+                socket.write_now(cx, |outgoing| pipe.take_each(|text| outgoing.text(&text))),
+            )
+        })
+        .await?;
+        if !wrote {
             return Ok(());
         }
     }
@@ -334,7 +341,7 @@ mod tests {
     #[tokio::test]
     async fn a_page_that_stops_reading_holds_one_pipes_worth_in_the_socket() {
         // the page's side is never read: 64 bytes fit on the way, the rest waits in the socket
-        let (server, _page) = tokio::io::duplex(64);
+        let (server, mut page) = tokio::io::duplex(64);
         let mut socket = Socket::new(server, 1024);
         let pipe = Pipe::new();
         let frame = "x".repeat(100);
@@ -370,5 +377,22 @@ mod tests {
             held,
             "the socket took nothing more"
         );
+
+        // once the page reads, every frame arrives, whole and in order
+        let (wrote, read) = tokio::join!(
+            async {
+                write_queued(&mut socket, &pipe).await?;
+                drop(socket);
+                Ok::<_, std::io::Error>(())
+            },
+            async {
+                let mut bytes = Vec::new();
+                tokio::io::AsyncReadExt::read_to_end(&mut page, &mut bytes).await?;
+                Ok::<_, std::io::Error>(bytes)
+            }
+        );
+        wrote.unwrap();
+        let one = [&[0x81, 100][..], frame.as_bytes()].concat();
+        assert_eq!(read.unwrap(), one.repeat(20));
     }
 }
