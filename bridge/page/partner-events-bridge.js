@@ -31,7 +31,11 @@
 //   there and given nothing twice.
 // - The buffer holds at most `buffer.messages` messages and `buffer.bytes` bytes (default
 //   BUFFER_LIMIT: 10,000 and 16 MiB, minutes of a busy agent). Past either, a new message is not
-//   kept: onEvent reports {kind: "dropped", total}, and the server is told how many.
+//   kept: onEvent reports {kind: "dropped", reason: "full", total}, and the server is told how many.
+// - A message over the server's size limit (its welcome says it) is not sent, as the server would
+//   close the connection for it, every time, and nothing behind it would get through: onEvent
+//   reports {kind: "dropped", reason: "tooLarge"}, and the server is told. One numbered before
+//   the first welcome goes as a `skipped` frame in its place.
 // - It reconnects with exponential back-off (250 ms doubling to 8 s, with jitter), and at once
 //   when the server closes with 1012 (restarting) or a newer connection took over.
 
@@ -78,9 +82,12 @@ export function connectBridge({
     forwarded: 0, queued: 0, resent: 0, dropped: 0, replies: 0, pageMessages: 0,
     duplicates: 0, errors: 0, connections: 0,
   };
-  // Unacknowledged messages, oldest first: {seq, frame, bytes}.
-  /** @type {{ seq: number, frame: string, bytes: number }[]} */
+  // Unacknowledged messages, oldest first: {seq, frame, bytes, source}.
+  /** @type {{ seq: number, frame: string, bytes: number, source: import("./types.js").MessageSource }[]} */
   const pending = [];
+  // The largest frame the server reads, in UTF-8 bytes, as its last welcome said (a server
+  // before 0.2 does not say: then no limit is known).
+  let maxFrameBytes = Infinity;
   let pendingBytes = 0;
   let session = loadSession();
   let nextSeq = session.next;
@@ -175,8 +182,8 @@ export function connectBridge({
     }
   }
 
-  /** @param {{ key: string, resumed: boolean, acked: number, addressed?: number }} welcome */
-  function welcome({ key, resumed, acked: handled, addressed: from }) {
+  /** @param {{ key: string, resumed: boolean, acked: number, addressed?: number, maxMessageBytes?: number }} welcome */
+  function welcome({ key, resumed, acked: handled, addressed: from, maxMessageBytes }) {
     const ws = socket;
     if (ws === null) return;
     session.key = key;
@@ -185,6 +192,8 @@ export function connectBridge({
     if (addressed === undefined && typeof from === "number") addressed = from;
     remember();
     acknowledge(handled);
+    if (typeof maxMessageBytes === "number") maxFrameBytes = maxMessageBytes;
+    skipTooLarge();
     welcomed = true;
     delay = backoff.initialMs;
     stats.connections += 1;
@@ -249,6 +258,22 @@ export function connectBridge({
     }
   }
 
+  // What was numbered before the server said its limit and is over it goes as a `skipped` frame
+  // in its place: its number must reach the server (the next ones are handled only after it),
+  // and renumbering would give a number the server may have seen to another message.
+  function skipTooLarge() {
+    for (const entry of pending) {
+      const size = utf8Bytes(entry.frame, maxFrameBytes);
+      if (size <= maxFrameBytes) continue;
+      const frame = `{"seq":${entry.seq},"skipped":{"bytes":${size}}}`;
+      pendingBytes += frame.length - entry.bytes;
+      entry.frame = frame;
+      entry.bytes = frame.length;
+      stats.dropped += 1;
+      onEvent({ kind: "dropped", reason: "tooLarge", source: entry.source, message: undefined, count: 1, total: stats.dropped });
+    }
+  }
+
   function scheduleAck() {
     if (ackTimer !== null) return;
     ackTimer = setTimeout(() => {
@@ -274,14 +299,15 @@ export function connectBridge({
     const source = kind === "event" ? "host" : "page";
     const frame = `{"seq":${nextSeq},"${kind}":${body}}`;
     const bytes = frame.length;
-    if (pending.length >= bufferLimit.messages || pendingBytes + bytes > bufferLimit.bytes) {
+    const full = pending.length >= bufferLimit.messages || pendingBytes + bytes > bufferLimit.bytes;
+    if (full || utf8Bytes(frame, maxFrameBytes) > maxFrameBytes) {
       stats.dropped += 1;
       dropsToReport += 1;
       if (welcomed) reportDrops();
-      onEvent({ kind: "dropped", source, message, count: 1, total: stats.dropped });
+      onEvent({ kind: "dropped", reason: full ? "full" : "tooLarge", source, message, count: 1, total: stats.dropped });
       return false;
     }
-    pending.push({ seq: nextSeq, frame, bytes });
+    pending.push({ seq: nextSeq, frame, bytes, source });
     pendingBytes += bytes;
     nextSeq += 1;
     remember();
@@ -327,6 +353,32 @@ export function connectBridge({
       socket?.close();
     },
   };
+}
+
+/**
+ * The UTF-8 length of `text`, or a quick answer at or under `limit` when it cannot be over it (a
+ * UTF-16 unit takes at most 3 bytes, a pair 4).
+ * @param {string} text
+ * @param {number} limit
+ */
+function utf8Bytes(text, limit) {
+  if (text.length * 3 <= limit) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else {
+        bytes += 3;
+      }
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function defaultUrl() {

@@ -44,7 +44,12 @@ export type BridgeEvent =
   | { readonly kind: "queued"; readonly source: MessageSource; readonly message: unknown; readonly queued: number }
   | {
       readonly kind: "dropped";
+      /** `full`: past the buffer's bound; `tooLarge`: over the server's size limit (its welcome
+       * says it), which would end every connection it was sent on. */
+      readonly reason: "full" | "tooLarge";
       readonly source: MessageSource;
+      /** The message (`undefined` for one numbered before the server said its limit, and skipped
+       * in the first welcome's resend). */
       readonly message: unknown;
       readonly count: number;
       readonly total: number;

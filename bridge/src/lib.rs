@@ -71,8 +71,9 @@
 //! **What a session survives:** a message that is not JSON, not an SDK message or refused by its
 //! schema gets an error frame, and the session goes on. A message over the size limit
 //! ([`Bridge::max_message_bytes`]) gets an error frame and ends the connection (the page
-//! reconnects). A handler that panics ends its own session only, with an error frame saying so
-//! (panics must unwind, the default; under `panic = "abort"` one ends the process).
+//! reconnects; the page module, told the limit in the welcome, does not send one). A handler
+//! that panics ends its own session only, with an error frame saying so (panics must unwind, the
+//! default; under `panic = "abort"` one ends the process).
 //!
 //! **Draining:** [`Drain::start`] (on SIGTERM) stops new sessions (503), lets each connection
 //! finish the message in hand, acknowledges it, and closes with 1012, so pages reconnect at once

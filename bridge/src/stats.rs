@@ -132,7 +132,7 @@ unlabelled_metrics! {
     page_messages_handled: Counter = "The page's own messages handed to a handler";
     duplicates_ignored: Counter = "Page messages received again after they were handled, and not handled again";
     resends: Counter = "Frames sent to a page again on resume, because it had not applied them";
-    page_drops: Counter = "Messages pages reported they could not keep (their buffer was full)";
+    page_drops: Counter = "Messages pages reported they could not keep (their buffer was full, or a message was over the size limit)";
     drained_connections: Counter = "Connections closed by a drain";
 }
 

@@ -28,14 +28,15 @@
 //! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged, or no longer holds (after a reload of the page, what it held died with it; the server skips those numbers). It holds nothing at or below it. `R`: the highest server number the page has applied on this session (0 if none). `addressed` (optional): the position of the last addressed message the page applied, kept across reloads (see *Addressed messages*) |
 //! | `{"seq":N,"event":M}` | SDK message `M`, exactly as `onMessage` received it, numbered `N` |
 //! | `{"seq":N,"page":J}` | the page's own JSON `J` (an agent's click), numbered `N` in the same sequence |
+//! | `{"seq":N,"skipped":{"bytes":B}}` | message `N` was numbered before the page knew the server's size limit, and is `B` bytes over it: the page gives up on it (sending it would end each connection with 1009, and hold every message behind it). The server counts it as dropped and acknowledges it. A page that knows the limit drops such a message before numbering it, and says so with `dropped` |
 //! | `{"ack":R}` | the page has applied every server frame up to `R`; the server forgets them |
-//! | `{"dropped":{"count":C,"total":T}}` | the page's buffer was full: `C` more messages (`T` in all) were not kept, so will never arrive |
+//! | `{"dropped":{"count":C,"total":T}}` | the page's buffer was full, or a message was over the server's size limit: `C` more messages (`T` in all) were not kept, so will never arrive |
 //!
 //! **Server → page**
 //!
 //! | frame | meaning |
 //! |---|---|
-//! | `{"welcome":{"session":S,"key":K,"resumed":B,"acked":A}}` | answer to `hello`. `B`: the same process still had the session (the same handler value) and resends what the page had not applied; otherwise it starts a fresh handler. `A`: every page number up to `A` is handled (and stored, when the bridge stores events): the page forgets them and resends the rest, in order. `addressed` (when the bridge has a backbone and the session an agent): the position the page is caught up through; a page with none keeps it as its own |
+//! | `{"welcome":{"session":S,"key":K,"resumed":B,"acked":A,"maxMessageBytes":M}}` | answer to `hello`. `M`: the largest page frame the server reads, in UTF-8 bytes; a larger one ends the connection with 1009, so the page does not send one (absent from servers before 0.2: a page then assumes no limit). `B`: the same process still had the session (the same handler value) and resends what the page had not applied; otherwise it starts a fresh handler. `A`: every page number up to `A` is handled (and stored, when the bridge stores events): the page forgets them and resends the rest, in order. `addressed` (when the bridge has a backbone and the session an agent): the position the page is caught up through; a page with none keeps it as its own |
 //! | `{"ack":A}` | every page number up to `A` has been handled (the handler returned). Cumulative, sent when the server has nothing more to read, or every 64 messages |
 //! | `{"seq":N,"id":I,"sendEvent":{"name":…,"data":…}}` | call `sendEvent`, numbered `N`. `I` names it across server processes: `d<page seq>.<k>` for the `k`th frame the handler sent while handling page message `<page seq>`, `a<position>` for a message addressed to the agent (see *Addressed messages*), else `s<N>` |
 //! | `{"seq":N,"id":I,"page":J}` | the server's own JSON `J` for the page, numbered and named like `sendEvent` |
@@ -174,6 +175,15 @@ pub(crate) enum Body<'a> {
     Event(&'a serde_json::value::RawValue),
     /// The page's own JSON.
     Page(&'a serde_json::value::RawValue),
+    /// A message the page gave up on: over the server's size limit.
+    Skipped(Skipped),
+}
+
+/// A numbered message the page did not send: it was over the server's size limit.
+#[derive(Deserialize)]
+pub(crate) struct Skipped {
+    /// Its size, in UTF-8 bytes.
+    pub(crate) bytes: u64,
 }
 
 /// A page frame that could not be read, and why.
@@ -247,21 +257,23 @@ impl<'a> PageFrame<'a> {
             });
         }
         if let Some(seq) = frame.seq {
-            let body = match (frame.event, frame.page) {
-                (Some(event), None) => Body::Event(event),
-                (None, Some(page)) => Body::Page(page),
+            let body = match (frame.event, frame.page, frame.skipped) {
+                (Some(event), None, None) => Body::Event(event),
+                (None, Some(page), None) => Body::Page(page),
+                (None, None, Some(skipped)) => Body::Skipped(skipped),
                 _ => {
                     return Err(Malformed {
-                        message: "a numbered frame carries exactly one of `event` and `page`; it was not handled".into(),
+                        message: "a numbered frame carries exactly one of `event`, `page` and `skipped`; it was not handled".into(),
                         seq: Some(seq),
                     })
                 }
             };
             return Ok(PageFrame::Numbered { seq, body });
         }
-        if frame.event.is_some() || frame.page.is_some() {
+        if frame.event.is_some() || frame.page.is_some() || frame.skipped.is_some() {
             return Err(Malformed {
-                message: "`event` and `page` go in a numbered frame, beside `seq`".into(),
+                message: "`event`, `page` and `skipped` go in a numbered frame, beside `seq`"
+                    .into(),
                 seq: None,
             });
         }
@@ -287,6 +299,7 @@ struct RawPageFrame<'a> {
     event: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow)]
     page: Option<&'a serde_json::value::RawValue>,
+    skipped: Option<Skipped>,
     ack: Option<u64>,
     hello: Option<Hello>,
     dropped: Option<Dropped>,
@@ -374,8 +387,10 @@ pub(crate) mod acked {
         resumed: bool,
         acked: u64,
         addressed: Option<u64>,
+        max_message_bytes: usize,
     ) -> String {
         #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
         struct Welcome<'a> {
             session: &'a str,
             key: &'a str,
@@ -383,6 +398,7 @@ pub(crate) mod acked {
             acked: u64,
             #[serde(skip_serializing_if = "Option::is_none")]
             addressed: Option<u64>,
+            max_message_bytes: usize,
         }
         #[derive(Serialize)]
         struct Frame<'a> {
@@ -395,6 +411,7 @@ pub(crate) mod acked {
                 resumed,
                 acked,
                 addressed,
+                max_message_bytes,
             },
         })
     }

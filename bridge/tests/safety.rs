@@ -8,6 +8,7 @@ use futures_util::{SinkExt, StreamExt};
 use partner_events::events::{AwChatInitV1, AwChatMessageReceivedV1, AwInteractionHoldV1};
 use partner_events_bridge::wire::ServerFrame;
 use partner_events_bridge::{Bridge, Session, Unauthorized};
+use serde_json::json;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -309,6 +310,41 @@ async fn messages_over_the_size_limit_are_refused() {
         .await
         .unwrap();
     assert_eq!(reply_to(next(&mut again).await).0.len(), 800);
+}
+
+#[tokio::test]
+async fn the_acknowledged_protocol_tells_the_page_the_limit_and_takes_a_message_it_gave_up_on() {
+    let bridge = app().max_message_bytes(1024);
+    let stats = bridge.stats();
+    let address = serve(bridge).await;
+    let mut client = support::open(address).await;
+    let welcome = support::hello(&mut client, support::SESSION, None, 0, 0).await;
+    assert_eq!(welcome["maxMessageBytes"], 1024);
+
+    // message 1 was numbered before the page knew the limit, and is over it: the page gives up
+    // on it, and what comes after it is handled (sent instead, it would end each connection)
+    support::send(&mut client, json!({"seq": 1, "skipped": {"bytes": 5000}})).await;
+    support::send(&mut client, support::chat(2, "after")).await;
+    let replies = support::until_ack(&mut client, 2).await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert_eq!(replies[0]["sendEvent"]["data"]["interactionId"], "after");
+    let snapshot = stats.snapshot();
+    assert_eq!((snapshot.page_drops, snapshot.messages_handled), (1, 1));
+
+    // one kind per numbered frame, as ever
+    support::send(
+        &mut client,
+        json!({"seq": 3, "skipped": {"bytes": 1}, "event": {}}),
+    )
+    .await;
+    let error = support::next(&mut client).await.unwrap();
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exactly one of `event`, `page` and `skipped`"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

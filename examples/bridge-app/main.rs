@@ -17,6 +17,7 @@
 //! `--no-pages` (only `/events`), `--no-build` (serve `target/web` as it is), `--quiet` (print no
 //! line per message), `--threads N` (the runtime's worker threads; 1 runs everything on one
 //! thread), `--drain-timeout-secs N` (default 10), `--max-sessions N` (default 10,000),
+//! `--max-message-bytes N` (the largest page message, default the bridge's 1 MiB),
 //! `--max-handshakes-per-second N` (per client address, default 20; 0 turns it off),
 //! `--log-format text|json` (default text), `--nats URL` (the backbone on NATS JetStream: messages
 //! published to `partner-events.page.<agent>` or `partner-events.send.<agent>` reach that agent's
@@ -48,11 +49,12 @@ use axum::serve::ListenerExt;
 use partner_events_bridge::{Bridge, Drain};
 use tower_http::services::ServeDir;
 
-const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N] [--max-sessions N] [--max-handshakes-per-second N] [--log-format text|json] [--nats URL] [--dev-tokens]";
+const USAGE: &str = "usage: partner-bridge [--port PORT] [--bind ADDRESS] [--allow-origin ORIGIN]... [--no-pages] [--no-build] [--quiet] [--threads N] [--drain-timeout-secs N] [--max-sessions N] [--max-message-bytes N] [--max-handshakes-per-second N] [--log-format text|json] [--nats URL] [--dev-tokens]";
 
 #[derive(Debug)]
 struct Options {
     max_sessions: usize,
+    max_message_bytes: Option<usize>,
     handshakes_per_second: u32,
     json_logs: bool,
     port: u16,
@@ -71,6 +73,7 @@ impl Options {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut options = Options {
             max_sessions: 10_000,
+            max_message_bytes: None,
             handshakes_per_second: 20,
             json_logs: false,
             port: 8080,
@@ -117,6 +120,17 @@ impl Options {
                         Ok(n) if n > 0 => n,
                         _ => {
                             return Err(format!("--max-sessions `{value}` is not a number above 0"))
+                        }
+                    };
+                }
+                "--max-message-bytes" => {
+                    let value = args.next().ok_or("--max-message-bytes takes a number")?;
+                    options.max_message_bytes = match value.parse() {
+                        Ok(n) if n > 0 => Some(n),
+                        _ => {
+                            return Err(format!(
+                                "--max-message-bytes `{value}` is not a number above 0"
+                            ))
                         }
                     };
                 }
@@ -260,6 +274,9 @@ async fn serve(options: Options) -> ExitCode {
     .drain(drain.clone());
     if options.handshakes_per_second > 0 {
         bridge = bridge.max_handshakes_per_second(options.handshakes_per_second);
+    }
+    if let Some(bytes) = options.max_message_bytes {
+        bridge = bridge.max_message_bytes(bytes);
     }
     if options.dev_tokens {
         tracing::warn!("--dev-tokens: ANY page that sends the token dev:<agent> is taken as that agent, unchecked. For trying addressing by hand only; never in production");
@@ -435,5 +452,23 @@ mod tests {
         assert!(Options::parse(args(&["--nats"]).into_iter())
             .unwrap_err()
             .contains("--nats takes a URL"));
+    }
+
+    #[test]
+    fn the_message_size_limit_parses_and_refuses_what_is_not_a_size() {
+        let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            Options::parse(args(&[]).into_iter())
+                .unwrap()
+                .max_message_bytes,
+            None
+        );
+        let set = Options::parse(args(&["--max-message-bytes", "4096"]).into_iter()).unwrap();
+        assert_eq!(set.max_message_bytes, Some(4096));
+        for bad in ["0", "lots", "-1"] {
+            let error =
+                Options::parse(args(&["--max-message-bytes", bad]).into_iter()).unwrap_err();
+            assert!(error.contains("is not a number above 0"), "{error}");
+        }
     }
 }

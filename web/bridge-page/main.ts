@@ -155,7 +155,8 @@ window.partnerBridge = connectBridge<ToPage, CardAction>({
         const decoded = decode(event.message);
         const name = nameOf(decoded);
         show("dropped", `dropped: ${describe(decoded)} (${event.total} so far)`);
-        report({ outcome: "dropped", detail: `the buffer is full: ${name} dropped, ${event.total} dropped so far` });
+        const why = event.reason === "full" ? "the buffer is full" : "it is over the server's size limit";
+        report({ outcome: "dropped", detail: `${why}: ${name} dropped, ${event.total} dropped so far` });
         break;
       }
       case "reply":

@@ -294,6 +294,7 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
             resumed,
             core.acknowledgeable(),
             addressed,
+            shared.config.max_message_bytes,
         );
         match slot.outbox.attach(pipe, welcome, received) {
             Ok(resent) => {
@@ -392,6 +393,16 @@ impl<'a, H: Handler + Send + 'static> Acked<'a, H> {
                 self.on_event(seq, text, Ok(message), delivery).await
             }
             Numbered::Read(Body::Page(message)) => self.on_page(seq, message, delivery).await,
+            Numbered::Read(Body::Skipped(skipped)) => {
+                counters.unlabelled.page_drops.inc();
+                tracing::warn!(
+                    seq,
+                    bytes = skipped.bytes,
+                    limit = self.shared.config.max_message_bytes,
+                    "the page gave up on a message over the size limit: it will never arrive"
+                );
+                Ok(())
+            }
         };
         // Handled, or panicked: either way it is done with. A message that panics is
         // acknowledged (before the error that says so), so it is not replayed into the next
