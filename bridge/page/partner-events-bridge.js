@@ -34,8 +34,8 @@
 //   kept: onEvent reports {kind: "dropped", reason: "full", total}, and the server is told how many.
 // - A message over the server's size limit (its welcome says it) is not sent, as the server would
 //   close the connection for it, every time, and nothing behind it would get through: onEvent
-//   reports {kind: "dropped", reason: "tooLarge"}, and the server is told. One numbered before
-//   the first welcome goes as a `skipped` frame in its place.
+//   reports {kind: "dropped", reason: "tooLarge"}, and the server is told. One kept from before
+//   the welcome goes as a `skipped` frame in its place.
 // - It reconnects with exponential back-off (250 ms doubling to 8 s, with jitter), and at once
 //   when the server closes with 1012 (restarting) or a newer connection took over.
 
@@ -82,8 +82,9 @@ export function connectBridge({
     forwarded: 0, queued: 0, resent: 0, dropped: 0, replies: 0, pageMessages: 0,
     duplicates: 0, errors: 0, connections: 0,
   };
-  // Unacknowledged messages, oldest first: {seq, frame, bytes, source}.
-  /** @type {{ seq: number, frame: string, bytes: number, source: import("./types.js").MessageSource }[]} */
+  // Unacknowledged messages, oldest first: {seq, frame, bytes, source}, and `tooLarge` once a
+  // welcome's limit said it is over it (it then goes as a `skipped` frame).
+  /** @type {{ seq: number, frame: string, bytes: number, source: import("./types.js").MessageSource, tooLarge?: boolean }[]} */
   const pending = [];
   // The largest frame the server reads, in UTF-8 bytes, as its last welcome said (a server
   // before 0.2 does not say: then no limit is known).
@@ -192,12 +193,11 @@ export function connectBridge({
     if (addressed === undefined && typeof from === "number") addressed = from;
     remember();
     acknowledge(handled);
-    if (typeof maxMessageBytes === "number") maxFrameBytes = maxMessageBytes;
-    skipTooLarge();
+    maxFrameBytes = typeof maxMessageBytes === "number" ? maxMessageBytes : Infinity;
     welcomed = true;
     delay = backoff.initialMs;
     stats.connections += 1;
-    for (const entry of pending) ws.send(entry.frame);
+    for (const entry of pending) ws.send(onTheWire(entry));
     stats.resent += pending.length;
     if (dropsToReport > 0) reportDrops();
     onEvent({ kind: "open", url: target.href, resumed, resent: pending.length });
@@ -258,20 +258,20 @@ export function connectBridge({
     }
   }
 
-  // What was numbered before the server said its limit and is over it goes as a `skipped` frame
-  // in its place: its number must reach the server (the next ones are handled only after it),
-  // and renumbering would give a number the server may have seen to another message.
-  function skipTooLarge() {
-    for (const entry of pending) {
-      const size = utf8Bytes(entry.frame, maxFrameBytes);
-      if (size <= maxFrameBytes) continue;
-      const frame = `{"seq":${entry.seq},"skipped":{"bytes":${size}}}`;
-      pendingBytes += frame.length - entry.bytes;
-      entry.frame = frame;
-      entry.bytes = frame.length;
+  // A message kept from before this server said its limit, and over it, goes as a `skipped`
+  // frame in its place: its number must reach the server (the next ones are handled only after
+  // it), and renumbering would give a number the server may have seen to another message. The
+  // message itself is kept, for a server that says no limit (one before 0.2) or a larger one.
+  /** @param {{ seq: number, frame: string, source: import("./types.js").MessageSource, tooLarge?: boolean }} entry */
+  function onTheWire(entry) {
+    const size = utf8Bytes(entry.frame, maxFrameBytes);
+    if (size <= maxFrameBytes) return entry.frame;
+    if (!entry.tooLarge) {
+      entry.tooLarge = true;
       stats.dropped += 1;
       onEvent({ kind: "dropped", reason: "tooLarge", source: entry.source, message: undefined, count: 1, total: stats.dropped });
     }
+    return `{"seq":${entry.seq},"skipped":{"bytes":${size}}}`;
   }
 
   function scheduleAck() {

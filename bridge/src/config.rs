@@ -11,6 +11,10 @@ use crate::outbox::Limits;
 /// realistic SDK message (a chat-init with twenty messages is 20 KB).
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
+/// The smallest limit [`Bridge::max_message_bytes`](crate::Bridge::max_message_bytes) takes: the
+/// protocol's own frames (a hello with its token, a `skipped` frame) must fit.
+pub const MIN_MESSAGE_BYTES: usize = 1024;
+
 /// How long a session whose connection dropped is kept for its page to resume, by default.
 pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(30);
 

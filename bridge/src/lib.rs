@@ -110,7 +110,7 @@ use axum::Router;
 use partner_events::{Decoder, Handler};
 
 pub use backbone::Backbone;
-pub use config::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RESUME_WINDOW};
+pub use config::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RESUME_WINDOW, MIN_MESSAGE_BYTES};
 pub use drain::{Drain, DrainReport};
 pub use page::PageHandler;
 pub use partner_events::SendError;
@@ -265,8 +265,12 @@ where
         self
     }
 
-    /// Refuse messages larger than `bytes` (an error frame, then the connection closes).
+    /// Refuse messages larger than `bytes` (an error frame, then the connection closes). The
+    /// acknowledged protocol's welcome tells the page, whose module then drops a larger message
+    /// instead of sending it. At least [`MIN_MESSAGE_BYTES`]: a smaller limit is raised to it, as
+    /// the protocol's own frames (a hello with its token) must fit.
     pub fn max_message_bytes(mut self, bytes: usize) -> Self {
+        let bytes = bytes.max(MIN_MESSAGE_BYTES);
         self.shared.config.max_message_bytes = bytes;
         self.shared.decoder = self.shared.decoder.clone().max_message_bytes(bytes);
         self

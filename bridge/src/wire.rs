@@ -28,7 +28,7 @@
 //! | `{"hello":{"session":S,"key":K,"token":T,"acked":A,"received":R}}` | first frame, and only then. `S`: the page's session id, 16 to 64 characters of `[A-Za-z0-9_-]`, kept across reloads of the page (the page module keeps it in `sessionStorage`). `K`: the resume key the server gave for `S` (absent on a new session). `T`: the session token, if any (kept out of URLs, so no access log records it). `A`: the highest page number the page knows was acknowledged, or no longer holds (after a reload of the page, what it held died with it; the server skips those numbers). It holds nothing at or below it. `R`: the highest server number the page has applied on this session (0 if none). `addressed` (optional): the position of the last addressed message the page applied, kept across reloads (see *Addressed messages*) |
 //! | `{"seq":N,"event":M}` | SDK message `M`, exactly as `onMessage` received it, numbered `N` |
 //! | `{"seq":N,"page":J}` | the page's own JSON `J` (an agent's click), numbered `N` in the same sequence |
-//! | `{"seq":N,"skipped":{"bytes":B}}` | message `N` was numbered before the page knew the server's size limit, and is `B` bytes over it: the page gives up on it (sending it would end each connection with 1009, and hold every message behind it). The server counts it as dropped and acknowledges it. A page that knows the limit drops such a message before numbering it, and says so with `dropped` |
+//! | `{"seq":N,"skipped":{"bytes":B}}` | message `N` was numbered before the page knew the server's size limit, and is `B` bytes long, over it: the page gives up on it (sending it would end each connection with 1009, and hold every message behind it). The server counts it as dropped and acknowledges it. A page that knows the limit drops such a message before numbering it, and says so with `dropped` |
 //! | `{"ack":R}` | the page has applied every server frame up to `R`; the server forgets them |
 //! | `{"dropped":{"count":C,"total":T}}` | the page's buffer was full, or a message was over the server's size limit: `C` more messages (`T` in all) were not kept, so will never arrive |
 //!
@@ -251,7 +251,7 @@ impl<'a> PageFrame<'a> {
             };
             return Err(Malformed {
                 message: format!(
-                    "{NOT_A_FRAME}a frame carries exactly one of `hello`, `seq` (with `event` or `page`), `ack` and `dropped`; this one has {found}"
+                    "{NOT_A_FRAME}a frame carries exactly one of `hello`, `seq` (with `event`, `page` or `skipped`), `ack` and `dropped`; this one has {found}"
                 ),
                 seq: frame.seq,
             });
@@ -260,7 +260,15 @@ impl<'a> PageFrame<'a> {
             let body = match (frame.event, frame.page, frame.skipped) {
                 (Some(event), None, None) => Body::Event(event),
                 (None, Some(page), None) => Body::Page(page),
-                (None, None, Some(skipped)) => Body::Skipped(skipped),
+                (None, None, Some(skipped)) => match serde_json::from_str(skipped.get()) {
+                    Ok(skipped) => Body::Skipped(skipped),
+                    Err(error) => {
+                        return Err(Malformed {
+                            message: format!("`skipped` is `{{\"bytes\":B}}`, the message's size: {error}; it was not handled"),
+                            seq: Some(seq),
+                        })
+                    }
+                },
                 _ => {
                     return Err(Malformed {
                         message: "a numbered frame carries exactly one of `event`, `page` and `skipped`; it was not handled".into(),
@@ -299,7 +307,9 @@ struct RawPageFrame<'a> {
     event: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow)]
     page: Option<&'a serde_json::value::RawValue>,
-    skipped: Option<Skipped>,
+    /// Read apart, once the frame is known to be numbered: a bad one is refused with its number.
+    #[serde(borrow)]
+    skipped: Option<&'a serde_json::value::RawValue>,
     ack: Option<u64>,
     hello: Option<Hello>,
     dropped: Option<Dropped>,

@@ -331,20 +331,28 @@ async fn the_acknowledged_protocol_tells_the_page_the_limit_and_takes_a_message_
     let snapshot = stats.snapshot();
     assert_eq!((snapshot.page_drops, snapshot.messages_handled), (1, 1));
 
-    // one kind per numbered frame, as ever
-    support::send(
-        &mut client,
-        json!({"seq": 3, "skipped": {"bytes": 1}, "event": {}}),
-    )
-    .await;
-    let error = support::next(&mut client).await.unwrap();
-    assert!(
-        error["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("exactly one of `event`, `page` and `skipped`"),
-        "{error}"
-    );
+    // one kind per numbered frame, as ever; and a bad `skipped` is refused with its number: the
+    // page must resend it for anything after it to be handled
+    let key = welcome["key"].as_str().unwrap().to_owned();
+    for (frame, says) in [
+        (
+            json!({"seq": 3, "skipped": {"bytes": 1}, "event": {}}),
+            "exactly one of `event`, `page` and `skipped`",
+        ),
+        (
+            json!({"seq": 3, "skipped": {"bytes": "many"}}),
+            "`skipped` is `{\"bytes\":B}`",
+        ),
+    ] {
+        support::send(&mut client, frame).await;
+        let error = support::next(&mut client).await.unwrap();
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{error}");
+        assert_eq!(error["error"]["seq"], 3, "{error}");
+        assert_eq!(support::close_code(&mut client).await, Some(4400));
+        client = support::open(address).await;
+        support::hello(&mut client, support::SESSION, Some(&key), 2, 1).await;
+    }
 }
 
 #[tokio::test]

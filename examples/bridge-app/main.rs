@@ -125,11 +125,12 @@ impl Options {
                 }
                 "--max-message-bytes" => {
                     let value = args.next().ok_or("--max-message-bytes takes a number")?;
+                    let floor = partner_events_bridge::MIN_MESSAGE_BYTES;
                     options.max_message_bytes = match value.parse() {
-                        Ok(n) if n > 0 => Some(n),
+                        Ok(n) if n >= floor => Some(n),
                         _ => {
                             return Err(format!(
-                                "--max-message-bytes `{value}` is not a number above 0"
+                                "--max-message-bytes `{value}` is not a number of at least {floor} (the protocol's own frames must fit)"
                             ))
                         }
                     };
@@ -465,10 +466,13 @@ mod tests {
         );
         let set = Options::parse(args(&["--max-message-bytes", "4096"]).into_iter()).unwrap();
         assert_eq!(set.max_message_bytes, Some(4096));
-        for bad in ["0", "lots", "-1"] {
+        for bad in ["0", "1023", "lots", "-1"] {
             let error =
                 Options::parse(args(&["--max-message-bytes", bad]).into_iter()).unwrap_err();
-            assert!(error.contains("is not a number above 0"), "{error}");
+            assert!(
+                error.contains("is not a number of at least 1024"),
+                "{error}"
+            );
         }
     }
 }

@@ -559,7 +559,7 @@ impl<H: Handler + Send + 'static> Protocol for Acked<'_, H> {
                 tracing::warn!(
                     count = dropped.count,
                     total = dropped.total,
-                    "the page's buffer was full: it did not keep some messages, which will never arrive"
+                    "the page did not keep some messages (its buffer was full, or they were over the size limit): they will never arrive"
                 );
                 Flow::Continue
             }

@@ -353,6 +353,77 @@ async fn an_interrupted_flush_goes_on_where_it_stopped() {
     assert_eq!(&written[2..], text.as_bytes());
 }
 
+/// An I/O that takes `room` bytes, then fails every write.
+struct BreaksAfter {
+    room: usize,
+    taken: Vec<u8>,
+}
+
+impl AsyncRead for BreaksAfter {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Poll::Pending
+    }
+}
+
+impl AsyncWrite for BreaksAfter {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.room == 0 {
+            return Poll::Ready(Err(io::ErrorKind::BrokenPipe.into()));
+        }
+        let take = buf.len().min(self.room).min(30);
+        self.room -= take;
+        self.taken.extend_from_slice(&buf[..take]);
+        Poll::Ready(Ok(take))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// `write_now` keeps its promise when the write fails part-way: every frame handed over is with
+/// the I/O or in the socket, so a later flush goes on in order, from where it stopped.
+#[test]
+fn a_write_that_fails_part_way_keeps_the_rest_in_the_socket() {
+    let mut socket = Socket::new(
+        BreaksAfter {
+            room: 50,
+            taken: Vec::new(),
+        },
+        64,
+    );
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let frames = [Text::from("a".repeat(100)), Text::from("b".repeat(100))];
+    let wrote = socket.write_now(&mut cx, |outgoing| {
+        frames.iter().for_each(|text| outgoing.text(text));
+        true
+    });
+    assert_eq!(wrote.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+    assert_eq!(socket.unwritten_bytes(), 2 * 102 - 50);
+    // the I/O mends (a test's liberty): the flush writes the rest, whole frames in order
+    socket.io.room = usize::MAX;
+    assert!(matches!(
+        socket.poll_write_out(&mut cx),
+        Poll::Ready(Ok(()))
+    ));
+    let mut expected = vec![0x81, 100];
+    expected.extend_from_slice(&[b'a'; 100]);
+    expected.extend_from_slice(&[0x81, 100]);
+    expected.extend_from_slice(&[b'b'; 100]);
+    assert_eq!(socket.io.taken, expected);
+    assert!(!socket.has_unwritten());
+}
+
 #[tokio::test]
 async fn the_network_closing_ends_the_messages_and_within_a_frame_says_so() {
     let (mut socket, mut client) = pair(64);
