@@ -357,7 +357,9 @@ export function connectBridge({
 
 /**
  * The UTF-8 length of `text`, or a quick answer at or under `limit` when it cannot be over it (a
- * UTF-16 unit takes at most 3 bytes, a pair 4).
+ * UTF-16 unit takes at most 3 bytes, a pair 4). The generated TypeScript module counts the same
+ * way for its own limit; this package depends on nothing, so it has its own copy. A lone
+ * surrogate counts 3, as the browser sends it: U+FFFD.
  * @param {string} text
  * @param {number} limit
  */

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! `--acked` speaks the acknowledged protocol (`partner-events.v1`: a hello, numbered messages,
-//! an ack every 32 replies), as the page module does; without it, the plain wire. `--node-peer`
+//! an ack every 32 frames, about what the page module's 20 ms timer sends at this rate); without
+//! it, the plain wire. `--node-peer`
 //! starts the Node.js peer (`ws` and zod v4, plain wire) instead of partner-bridge. The report
 //! includes the server's CPU time per message (user + system, from `/proc`), which is what one
 //! core's throughput is made of. `--idle-sessions N` instead opens N sessions that send nothing
