@@ -10,8 +10,9 @@
 //! ```
 //!
 //! `--acked` speaks the acknowledged protocol (`partner-events.v1`: a hello, numbered messages,
-//! an ack every 32 frames, about what the page module's 20 ms timer sends at this rate); without
-//! it, the plain wire. `--node-peer`
+//! an ack every 32 frames; the page module acknowledges 20 ms after a frame, about every 11 frames
+//! at `scripts/bridge-bench`'s rate, and acknowledging so measured the same); without it, the
+//! plain wire. `--node-peer`
 //! starts the Node.js peer (`ws` and zod v4, plain wire) instead of partner-bridge. The report
 //! includes the server's CPU time per message (user + system, from `/proc`), which is what one
 //! core's throughput is made of. `--idle-sessions N` instead opens N sessions that send nothing
