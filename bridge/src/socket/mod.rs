@@ -19,7 +19,6 @@ use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use partner_events::__private::with_reused;
@@ -53,18 +52,14 @@ thread_local! {
 /// The connection's I/O: hyper's upgraded connection.
 pub(crate) type Io = hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>;
 
-/// An outgoing text frame's payload: UTF-8 (made from strings only). A frame an acknowledged
-/// session keeps until the page acknowledges it is [`Text::shared`]: one allocation, cloned by
-/// count. A short one (an acknowledgement, sent for nearly every message) is kept inline, with no
-/// allocation; one written once and dropped (the plain wire's) keeps its `String`.
+/// An outgoing text frame's payload: UTF-8 (made from strings only). A short one (an
+/// acknowledgement, sent for nearly every message) is kept inline, with no allocation; any other
+/// keeps its `String` (written once and dropped) or is the server's own fixed text.
 #[derive(Debug, Clone)]
 pub(crate) struct Text(Repr);
 
 #[derive(Debug, Clone)]
 enum Repr {
-    /// Count and text in one allocation.
-    Shared(Arc<str>),
-    /// Cloned by copy: for a text that is not kept.
     Owned(String),
     /// A fixed text (the server's own).
     Static(&'static str),
@@ -95,18 +90,12 @@ impl Text {
         }))
     }
 
-    /// `text`, copied into one allocation that its clones share.
-    pub(crate) fn shared(text: &str) -> Text {
-        Text(Repr::Shared(Arc::from(text)))
-    }
-
     pub(crate) fn len(&self) -> usize {
         self.as_bytes().len()
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match &self.0 {
-            Repr::Shared(text) => text.as_bytes(),
             Repr::Owned(text) => text.as_bytes(),
             Repr::Static(text) => text.as_bytes(),
             Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],

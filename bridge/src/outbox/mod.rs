@@ -2,8 +2,9 @@
 //!
 //! - [`Pipe`]: one connection's queue of frames for its socket. The connection writes them
 //!   itself, between reads and while a handler runs, so a frame costs no task hop;
-//! - [`Outbox`]: an acknowledged session's numbered frames, kept until the page acknowledges
-//!   them and sent again to the next connection of the session;
+//! - [`Outbox`]: an acknowledged session's numbered frames, kept (back to back in one buffer,
+//!   `kept`) until the page acknowledges them and sent again to the next connection of the
+//!   session;
 //! - [`Outlet`]: where a [`Session`](crate::Session)'s sends go: the plain wire's pipe, or the
 //!   acknowledged session's outbox. Neither knows the other protocol.
 //!
@@ -13,18 +14,20 @@
 //! [`SendError::Full`] instead of queueing. The page's own frames are not read while the
 //! connection has frames to write, so a page that stops reading is held back by TCP.
 
-use std::cell::{Cell, RefCell};
+mod kept;
+
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::task::Poll;
 
 use futures_util::task::AtomicWaker;
-use partner_events::__private::with_reused;
 use partner_events::SendError;
 
 use crate::socket::Text;
 use crate::stats::{Counters, LastReply};
+use kept::Kept;
 
 /// The bounds of one session's outgoing frames.
 #[derive(Debug, Clone, Copy)]
@@ -259,9 +262,8 @@ pub(crate) struct Outbox {
 struct State {
     /// The number of the last numbered frame.
     last_seq: u64,
-    /// Numbered frames the page has not acknowledged, oldest first.
-    unacked: VecDeque<(u64, Text)>,
-    unacked_bytes: usize,
+    /// Numbered frames the page has not acknowledged, oldest first: the newest is `last_seq`.
+    unacked: Kept,
     /// The connection writing for the session, while it has one.
     live: Option<Arc<Pipe>>,
     /// The session is gone (its handler panicked, or its resume window passed): nothing sent
@@ -305,18 +307,22 @@ impl Outbox {
         if state.gone {
             return Err(SendError::Closed);
         }
-        if state.unacked.len() >= self.limits.unacked_frames
-            || state.unacked_bytes + numbered_len(kind, body_len) > self.limits.unacked_bytes
+        let most = numbered_len(kind, body_len);
+        if state.unacked.frames() >= self.limits.unacked_frames
+            || state.unacked.bytes() + most > self.limits.unacked_bytes
         {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        let text = numbered(seq, name, kind, body_len, write_body);
         state.last_seq = seq;
-        state.unacked_bytes += text.len();
-        state.unacked.push_back((seq, text.clone()));
-        if let Some(pipe) = &state.live {
-            pipe.push(text);
+        let State { unacked, live, .. } = &mut *state;
+        let text = unacked.push_with(most, |text| {
+            write_numbered(text, seq, name, kind, write_body);
+        });
+        if let Some(pipe) = live {
+            // a copy for the socket, written and dropped at once: its allocation is the
+            // allocator's most recently freed, still in the cache
+            pipe.push(Text::from(text.to_owned()));
         }
         Ok(())
     }
@@ -366,8 +372,8 @@ impl Outbox {
     /// bounds (with room for a frame of `headroom` bytes).
     pub(crate) fn has_room(&self, headroom: usize) -> bool {
         let state = self.state();
-        state.unacked.len() < self.limits.unacked_frames
-            && state.unacked_bytes + headroom <= self.limits.unacked_bytes
+        state.unacked.frames() < self.limits.unacked_frames
+            && state.unacked.bytes() + headroom <= self.limits.unacked_bytes
     }
 
     /// Connects `pipe` as the session's writer: it gets `first` (the welcome), then every frame
@@ -391,11 +397,11 @@ impl Outbox {
         }
         forget_through(&mut state, received);
         pipe.push(first.into());
-        for (_, text) in &state.unacked {
-            pipe.push(text.clone());
+        for text in state.unacked.iter() {
+            pipe.push(Text::from(text.to_owned()));
         }
         state.live = Some(Arc::clone(pipe));
-        Ok(state.unacked.len())
+        Ok(state.unacked.frames())
     }
 
     /// Disconnects `pipe`, if it is still the session's writer.
@@ -416,7 +422,6 @@ impl Outbox {
         state.gone = true;
         state.live = None;
         state.unacked.clear();
-        state.unacked_bytes = 0;
     }
 
     /// The page has applied every frame up to `received`.
@@ -459,24 +464,15 @@ fn numbered_len(kind: &str, body_len: usize) -> usize {
     body_len + kind.len() + 64
 }
 
-thread_local! {
-    /// Where this thread composes a numbered frame before copying it into the frame's one
-    /// allocation, which the session's unacknowledged queue and the socket share. A frame over
-    /// the kept size (4 KiB) grows it and is let go after, so such a frame is written twice: a
-    /// page's card is far smaller, and the copy is cheap beside the frame's serialization.
-    static FRAME: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// A numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, its id as `name` says.
-fn numbered(
+/// Appends a numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, its id as `name` says, to `text`.
+fn write_numbered(
+    text: &mut String,
     seq: u64,
     name: Name,
     kind: &str,
-    body_len: usize,
     write_body: impl FnOnce(&mut String),
-) -> Text {
-    with_reused(&FRAME, |text| {
-        text.reserve(numbered_len(kind, body_len));
+) {
+    {
         let mut digits = itoa::Buffer::new();
         text.push_str(r#"{"seq":"#);
         text.push_str(digits.format(seq));
@@ -512,20 +508,16 @@ fn numbered(
         text.push_str(r#"":"#);
         write_body(text);
         text.push('}');
-        Text::shared(text)
-    })
+    }
 }
 
+/// Forgets the frames the page has applied: those numbered up to `received`.
 fn forget_through(state: &mut State, received: u64) {
-    while state
+    let newest_forgotten = state.last_seq - state.unacked.frames() as u64;
+    let applied = received.saturating_sub(newest_forgotten);
+    state
         .unacked
-        .front()
-        .is_some_and(|(seq, _)| *seq <= received)
-    {
-        if let Some((_, text)) = state.unacked.pop_front() {
-            state.unacked_bytes -= text.len();
-        }
-    }
+        .forget_oldest(usize::try_from(applied).unwrap_or(usize::MAX));
 }
 
 #[cfg(test)]
@@ -631,27 +623,6 @@ mod tests {
                 "hi",
                 r#"{"seq":3,"id":"d7.1","sendEvent":{"name":"aw-chat-message-received-v1","data":{"a":1}}}"#
             ]
-        );
-    }
-
-    #[test]
-    fn a_frame_sent_and_the_frame_kept_for_resending_share_their_text() {
-        let outbox = Outbox::new(Limits::default(), Arc::default());
-        let pipe = Pipe::new();
-        outbox.attach(&pipe, "welcome".into(), 0).unwrap();
-        outbox
-            .post_page(json(r#"{"card":"a body longer than an inline text"}"#))
-            .unwrap();
-        let mut sent = Vec::new();
-        pipe.take_each(|text| sent.push(text));
-        assert_eq!(sent.len(), 2, "the welcome and the frame");
-        let kept = outbox.state().unacked[0].1.clone();
-        assert_eq!(sent[1], kept);
-        // (that the frame is one allocation in all is tests/allocations.rs's count)
-        assert_eq!(
-            sent[1].as_bytes().as_ptr(),
-            kept.as_bytes().as_ptr(),
-            "the kept frame is a copy of the sent one"
         );
     }
 
