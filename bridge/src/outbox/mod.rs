@@ -283,7 +283,8 @@ impl Outbox {
 
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding this lock cannot leave the state half-updated (each update is a
-        // push or a pop), so a poisoned lock is still usable.
+        // push or a pop, and a frame whose writing panics is not kept), so a poisoned lock is
+        // still usable.
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -307,21 +308,28 @@ impl Outbox {
         if state.gone {
             return Err(SendError::Closed);
         }
-        let most = numbered_len(kind, body_len);
+        let frame_len = numbered_len(kind, body_len);
         if state.unacked.frames() >= self.limits.unacked_frames
-            || state.unacked.bytes() + most > self.limits.unacked_bytes
+            || state.unacked.bytes() + frame_len > self.limits.unacked_bytes
         {
             return Err(SendError::Full);
         }
         let seq = state.last_seq + 1;
-        state.last_seq = seq;
-        let State { unacked, live, .. } = &mut *state;
-        let text = unacked.push_with(most, |text| {
+        let State {
+            unacked,
+            live,
+            last_seq,
+            ..
+        } = &mut *state;
+        let text = unacked.push_with(frame_len, |text| {
             write_numbered(text, seq, name, kind, write_body);
         });
+        // numbered once kept: should the writing panic, nothing was kept and no number is missing
+        *last_seq = seq;
         if let Some(pipe) = live {
-            // a copy for the socket, written and dropped at once: its allocation is the
-            // allocator's most recently freed, still in the cache
+            // a copy for the socket, written and dropped as soon as the socket takes it (its
+            // allocation is the allocator's most recently freed, still in the cache); a page that
+            // does not read holds it until the bound above refuses more
             pipe.push(Text::from(text.to_owned()));
         }
         Ok(())
@@ -458,10 +466,11 @@ enum Name {
     Addressed(u64),
 }
 
-/// At most the length of a numbered frame of `kind` around a body of `body_len` bytes (the
-/// number and the id take at most 48): what the bound on unacknowledged bytes counts.
+/// The length of a numbered frame of `kind` around a body of `body_len` bytes, at most (the
+/// number, the id of at most 32 bytes and the punctuation take at most 72): what the bound on
+/// unacknowledged bytes counts before the frame is written.
 fn numbered_len(kind: &str, body_len: usize) -> usize {
-    body_len + kind.len() + 64
+    body_len + kind.len() + 72
 }
 
 /// Appends a numbered frame, `{"seq":N,"id":I,<kind>:<body>}`, its id as `name` says, to `text`.
@@ -472,43 +481,41 @@ fn write_numbered(
     kind: &str,
     write_body: impl FnOnce(&mut String),
 ) {
-    {
-        let mut digits = itoa::Buffer::new();
-        text.push_str(r#"{"seq":"#);
-        text.push_str(digits.format(seq));
-        text.push_str(r#","id":""#);
-        match name {
-            Name::Addressed(position) => {
-                text.push('a');
-                text.push_str(digits.format(position));
-            }
-            Name::Handling => {
-                let named = DELIVERY.try_with(|delivery| {
-                    let (page_seq, k) = delivery.get();
-                    delivery.set((page_seq, k + 1));
-                    (page_seq, k)
-                });
-                match named {
-                    Ok((page_seq, k)) => {
-                        text.push('d');
-                        text.push_str(digits.format(page_seq));
-                        text.push('.');
-                        text.push_str(digits.format(k));
-                    }
-                    Err(_) => {
-                        text.push('s');
-                        text.push_str(digits.format(seq));
-                    }
+    let mut digits = itoa::Buffer::new();
+    text.push_str(r#"{"seq":"#);
+    text.push_str(digits.format(seq));
+    text.push_str(r#","id":""#);
+    match name {
+        Name::Addressed(position) => {
+            text.push('a');
+            text.push_str(digits.format(position));
+        }
+        Name::Handling => {
+            let named = DELIVERY.try_with(|delivery| {
+                let (page_seq, k) = delivery.get();
+                delivery.set((page_seq, k + 1));
+                (page_seq, k)
+            });
+            match named {
+                Ok((page_seq, k)) => {
+                    text.push('d');
+                    text.push_str(digits.format(page_seq));
+                    text.push('.');
+                    text.push_str(digits.format(k));
+                }
+                Err(_) => {
+                    text.push('s');
+                    text.push_str(digits.format(seq));
                 }
             }
         }
-        // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
-        text.push_str(r#"",""#);
-        text.push_str(kind);
-        text.push_str(r#"":"#);
-        write_body(text);
-        text.push('}');
     }
+    // `kind` is the bridge's own ASCII name, which needs no escaping; the body is JSON already
+    text.push_str(r#"",""#);
+    text.push_str(kind);
+    text.push_str(r#"":"#);
+    write_body(text);
+    text.push('}');
 }
 
 /// Forgets the frames the page has applied: those numbered up to `received`.
@@ -624,6 +631,61 @@ mod tests {
                 r#"{"seq":3,"id":"d7.1","sendEvent":{"name":"aw-chat-message-received-v1","data":{"a":1}}}"#
             ]
         );
+    }
+
+    /// Page frames `from..=to` as an outbox numbers them outside a delivery.
+    fn page_frames(from: u64, to: u64, body: &str) -> Vec<String> {
+        (from..=to)
+            .map(|seq| format!(r#"{{"seq":{seq},"id":"s{seq}","page":{body}}}"#))
+            .collect()
+    }
+
+    #[test]
+    fn a_new_connection_gets_exactly_the_frames_after_what_the_page_applied() {
+        // enough frames, acknowledged in part, that the kept ones are moved inside their buffer
+        let outbox = Outbox::new(Limits::default(), Arc::default());
+        let body = format!(r#""{}""#, "b".repeat(100));
+        for _ in 1..=40 {
+            outbox.post_page(json(&body)).unwrap();
+        }
+        outbox.acknowledge(25).unwrap();
+        for _ in 41..=60 {
+            outbox.post_page(json(&body)).unwrap();
+        }
+        let kept = page_frames(26, 60, &body);
+        assert_eq!(
+            outbox.state().unacked.bytes(),
+            kept.iter().map(String::len).sum::<usize>()
+        );
+        let pipe = Pipe::new();
+        assert_eq!(outbox.attach(&pipe, "hi".into(), 30).unwrap(), 30);
+        let mut expected = vec!["hi".to_owned()];
+        expected.extend(page_frames(31, 60, &body));
+        assert_eq!(written(&pipe), expected);
+        // a hello that says less than the page acknowledged before: what is forgotten stays so
+        let again = Pipe::new();
+        assert_eq!(outbox.attach(&again, "hi".into(), 2).unwrap(), 30);
+        assert_eq!(written(&again).len(), 31);
+    }
+
+    #[test]
+    fn unacknowledged_bytes_past_their_bound_fail_a_send_until_acknowledged() {
+        let body = format!(r#""{}""#, "b".repeat(100));
+        let frame = page_frames(1, 1, &body)[0].len();
+        let limits = Limits {
+            // one frame, and the room the bound asks for before a frame is written: two frames
+            unacked_bytes: frame + numbered_len("page", body.len()),
+            ..Limits::default()
+        };
+        let outbox = Outbox::new(limits, Arc::default());
+        outbox.post_page(json(&body)).unwrap();
+        outbox.post_page(json(&body)).unwrap();
+        assert!(matches!(
+            outbox.post_page(json(&body)),
+            Err(SendError::Full)
+        ));
+        outbox.acknowledge(1).unwrap();
+        outbox.post_page(json(&body)).unwrap();
     }
 
     #[test]
