@@ -316,7 +316,7 @@ where
         }
         let wrote = std::future::poll_fn(|cx| {
             std::task::Poll::Ready(
-                socket.write_now(cx, |outgoing| pipe.take_each(|text| outgoing.text(&text))),
+                socket.write_now(cx, |outgoing| pipe.take_each(|text| outgoing.text(text))),
             )
         })
         .await?;

@@ -1,13 +1,12 @@
-//! An acknowledged session's numbered frames that the page has not acknowledged yet, kept to be
-//! sent again to the session's next connection.
+//! An acknowledged session's numbered frames that the page has not acknowledged yet: the socket
+//! writes them from here, and they are sent again to the session's next connection.
 //!
 //! They are kept back to back in one buffer, not one allocation each: a frame is written straight
 //! into the buffer, and forgetting acknowledged frames moves an offset. Kept one allocation each,
 //! a frame cost an allocation and, a round trip later, a free: by then the frame had gone cold
 //! under every other session's messages, and freeing a page's acknowledged frames was 7% of the
 //! acknowledged protocol's user-space time on scripts/bridge-bench's load (perf, 200 sessions).
-//! The buffer is reused, and user-space time per message fell by 8% (the median of 14 rounds
-//! run in turn; lower in 13 of them).
+//! The buffer is reused instead.
 
 use std::collections::VecDeque;
 
@@ -20,7 +19,7 @@ const SPARE_BYTES: usize = 16 * 1024;
 /// without growing again.
 const FIRST_BYTES: usize = 1024;
 
-/// The lengths a session keeps room for once every frame is acknowledged (8 bytes each).
+/// The frames a session keeps room for once every frame is acknowledged (8 bytes each).
 const SPARE_FRAMES: usize = 64;
 
 /// Frames, oldest first, their texts back to back.
@@ -30,14 +29,14 @@ pub(super) struct Kept {
     texts: String,
     /// Where the oldest kept frame begins in `texts`.
     start: usize,
-    /// Each kept frame's length in bytes, oldest first.
-    lens: VecDeque<usize>,
+    /// Where each kept frame ends in `texts`, oldest first: a frame is found by its place.
+    ends: VecDeque<usize>,
 }
 
 impl Kept {
     /// How many frames are kept.
     pub(super) fn frames(&self) -> usize {
-        self.lens.len()
+        self.ends.len()
     }
 
     /// The bytes of the frames kept.
@@ -45,9 +44,9 @@ impl Kept {
         self.texts.len() - self.start
     }
 
-    /// Keeps the frame that `write` appends (about `len_hint` bytes, the room reserved for it)
-    /// and returns its text. Should `write` panic, nothing of the frame is kept.
-    pub(super) fn push_with(&mut self, len_hint: usize, write: impl FnOnce(&mut String)) -> &str {
+    /// Keeps the frame that `write` appends (about `len_hint` bytes, the room reserved for it).
+    /// Should `write` panic, nothing of the frame is kept.
+    pub(super) fn push_with(&mut self, len_hint: usize, write: impl FnOnce(&mut String)) {
         self.make_room(len_hint);
         let begin = self.texts.len();
         let unwritten = Unwritten {
@@ -56,8 +55,17 @@ impl Kept {
         };
         write(unwritten.texts);
         std::mem::forget(unwritten);
-        self.lens.push_back(self.texts.len() - begin);
-        &self.texts[begin..]
+        self.ends.push_back(self.texts.len());
+    }
+
+    /// The text of the frame at `place` (0 is the oldest kept), if there is one.
+    pub(super) fn get(&self, place: usize) -> Option<&str> {
+        let end = *self.ends.get(place)?;
+        let begin = match place.checked_sub(1) {
+            Some(before) => self.ends[before],
+            None => self.start,
+        };
+        Some(&self.texts[begin..end])
     }
 
     /// Moves the acknowledged frames in front out of the way when they are as many bytes as the
@@ -70,14 +78,17 @@ impl Kept {
         let would_grow = self.texts.len() + len_hint > self.texts.capacity();
         if self.start > 0 && (self.start >= kept || (would_grow && 2 * self.start >= kept)) {
             self.texts.drain(..self.start);
+            for end in &mut self.ends {
+                *end -= self.start;
+            }
             self.start = 0;
             let wanted = 2 * (kept + len_hint);
             if self.texts.capacity() > SPARE_BYTES.max(2 * wanted) {
                 self.texts.shrink_to(wanted);
             }
-            let frames = self.lens.len() + 1;
-            if self.lens.capacity() > SPARE_FRAMES.max(4 * frames) {
-                self.lens.shrink_to(2 * frames);
+            let frames = self.ends.len() + 1;
+            if self.ends.capacity() > SPARE_FRAMES.max(4 * frames) {
+                self.ends.shrink_to(2 * frames);
             }
         }
         if self.texts.capacity() == 0 {
@@ -89,14 +100,16 @@ impl Kept {
 
     /// Forgets the `count` oldest frames (all of them, if fewer are kept).
     pub(super) fn forget_oldest(&mut self, count: usize) {
-        for len in self.lens.drain(..count.min(self.lens.len())) {
-            self.start += len;
+        let count = count.min(self.ends.len());
+        if let Some(&end) = count.checked_sub(1).and_then(|last| self.ends.get(last)) {
+            self.start = end;
+            self.ends.drain(..count);
         }
-        if self.lens.is_empty() {
+        if self.ends.is_empty() {
             self.texts.clear();
             self.start = 0;
             self.texts.shrink_to(SPARE_BYTES);
-            self.lens.shrink_to(SPARE_FRAMES);
+            self.ends.shrink_to(SPARE_FRAMES);
         }
     }
 
@@ -106,11 +119,12 @@ impl Kept {
     }
 
     /// The frames' texts, oldest first.
+    #[cfg(test)]
     pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
         let mut begin = self.start;
-        self.lens.iter().map(move |&len| {
-            let text = &self.texts[begin..begin + len];
-            begin += len;
+        self.ends.iter().map(move |&end| {
+            let text = &self.texts[begin..end];
+            begin = end;
             text
         })
     }
@@ -134,8 +148,8 @@ mod tests {
     use super::*;
 
     fn push(kept: &mut Kept, text: &str) {
-        let pushed = kept.push_with(text.len(), |buffer| buffer.push_str(text));
-        assert_eq!(pushed, text);
+        kept.push_with(text.len(), |buffer| buffer.push_str(text));
+        assert_eq!(kept.get(kept.frames() - 1), Some(text));
     }
 
     fn texts(kept: &Kept) -> Vec<&str> {
@@ -250,7 +264,7 @@ mod tests {
             "{} bytes kept for one small frame",
             kept.texts.capacity()
         );
-        assert!(kept.lens.capacity() <= SPARE_FRAMES);
+        assert!(kept.ends.capacity() <= SPARE_FRAMES);
         assert_eq!(texts(&kept), ["a small frame"]);
     }
 
@@ -268,7 +282,7 @@ mod tests {
         }
         kept.forget_oldest(1_000);
         assert!(kept.texts.capacity() <= SPARE_BYTES);
-        assert!(kept.lens.capacity() <= SPARE_FRAMES);
+        assert!(kept.ends.capacity() <= SPARE_FRAMES);
         kept.clear();
         assert_eq!(
             kept.texts.capacity(),

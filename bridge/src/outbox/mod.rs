@@ -19,7 +19,7 @@ mod kept;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::task::Poll;
 
 use futures_util::task::AtomicWaker;
@@ -69,14 +69,28 @@ pub(crate) struct Pipe {
     /// at the queue before it next waits. Waking it cost every message a second poll of the
     /// connection's task.
     owner: OnceLock<tokio::task::Id>,
+    /// The acknowledged session whose numbered frames this connection writes
+    /// ([`Outbox::attach`]): they are queued by number and written from where it keeps them.
+    numbered: OnceLock<Weak<Outbox>>,
 }
 
 #[derive(Default)]
 struct Queue {
-    frames: VecDeque<Text>,
+    frames: VecDeque<Queued>,
+    /// The bytes of the texts queued (what the plain wire's bound counts).
     bytes: usize,
     /// The connection is ending: it writes nothing more.
     closed: bool,
+}
+
+/// A frame waiting for the socket.
+enum Queued {
+    Text(Text),
+    /// An acknowledged session's numbered frame, by its number: the session keeps its text until
+    /// the page acknowledges it, and the socket copies it from there. Queued as a copy, a frame
+    /// cost an allocation and a copy more, and a page that stopped reading held its session's
+    /// frames twice.
+    Numbered(u64),
 }
 
 impl Pipe {
@@ -86,6 +100,7 @@ impl Pipe {
             pending: AtomicBool::new(false),
             waker: AtomicWaker::new(),
             owner: OnceLock::new(),
+            numbered: OnceLock::new(),
         })
     }
 
@@ -105,7 +120,21 @@ impl Pipe {
                 return;
             }
             queue.bytes += text.len();
-            queue.frames.push_back(text);
+            queue.frames.push_back(Queued::Text(text));
+        }
+        self.wake();
+    }
+
+    /// Queues numbered frame `seq` of the session this connection writes for (its outbox calls
+    /// it, holding its lock: the frame is there until the socket has copied it, or the page
+    /// acknowledged it).
+    fn push_numbered(&self, seq: u64) {
+        {
+            let mut queue = self.queue();
+            if queue.closed {
+                return;
+            }
+            queue.frames.push_back(Queued::Numbered(seq));
         }
         self.wake();
     }
@@ -121,26 +150,39 @@ impl Pipe {
                 return Err(SendError::Full);
             }
             queue.bytes += text.len();
-            queue.frames.push_back(text);
+            queue.frames.push_back(Queued::Text(text));
         }
         self.wake();
         Ok(())
     }
 
-    /// Hands every queued frame, oldest first, to `write` (the socket's buffer), and empties the
-    /// queue; `false` when there was none. A queue grown past a handful of frames is let go, not
-    /// kept by an idle connection.
-    pub(crate) fn take_each(&self, mut write: impl FnMut(Text)) -> bool {
+    /// Hands every queued frame's text, oldest first, to `write` (the socket's buffer), and
+    /// empties the queue; `false` when there was none. A queue grown past a handful of frames is
+    /// let go, not kept by an idle connection.
+    pub(crate) fn take_each(&self, mut write: impl FnMut(&[u8])) -> bool {
         // what is queued from here on sets it again; what is queued already is taken now (a
         // stale flag would only send the connection round once more, for nothing)
         self.pending.store(false, Ordering::Release);
+        // numbered frames are read where their session keeps them: its lock first, as a send
+        // takes the two
+        let outbox = self.numbered.get().and_then(Weak::upgrade);
+        let kept = outbox.as_deref().map(Outbox::state);
         let mut queue = self.queue();
         if queue.frames.is_empty() {
             return false;
         }
         queue.bytes = 0;
-        for text in queue.frames.drain(..) {
-            write(text);
+        for frame in queue.frames.drain(..) {
+            match frame {
+                Queued::Text(text) => write(text.as_bytes()),
+                Queued::Numbered(seq) => {
+                    // none: the page acknowledged it meanwhile (it had it from an earlier
+                    // connection), or the session is gone
+                    if let Some(text) = kept.as_ref().and_then(|state| state.numbered(seq)) {
+                        write(text.as_bytes());
+                    }
+                }
+            }
         }
         if queue.frames.capacity() > 8 {
             queue.frames = VecDeque::new();
@@ -155,6 +197,24 @@ impl Pipe {
         if queue.frames.is_empty() {
             queue.frames = VecDeque::new();
         }
+    }
+
+    /// Replaces each numbered frame queued with a copy of its text, as `text` gives it (none:
+    /// it is dropped, as writing it would).
+    fn copy_numbered<'a>(&self, text: impl Fn(u64) -> Option<&'a str>) {
+        let mut queue = self.queue();
+        let Queue { frames, bytes, .. } = &mut *queue;
+        frames.retain_mut(|frame| {
+            let Queued::Numbered(seq) = *frame else {
+                return true;
+            };
+            let Some(text) = text(seq) else {
+                return false;
+            };
+            *bytes += text.len();
+            *frame = Queued::Text(Text::from(text.to_owned()));
+            true
+        });
     }
 
     /// The bytes of the frames queued (for tests of the bound).
@@ -321,16 +381,13 @@ impl Outbox {
             last_seq,
             ..
         } = &mut *state;
-        let text = unacked.push_with(frame_len, |text| {
+        unacked.push_with(frame_len, |text| {
             write_numbered(text, seq, name, kind, write_body);
         });
         // numbered once kept: should the writing panic, nothing was kept and no number is missing
         *last_seq = seq;
         if let Some(pipe) = live {
-            // a copy for the socket, written and dropped as soon as the socket takes it (its
-            // allocation is the allocator's most recently freed, still in the cache); a page that
-            // does not read holds it until the bound above refuses more
-            pipe.push(Text::from(text.to_owned()));
+            pipe.push_numbered(seq);
         }
         Ok(())
     }
@@ -388,7 +445,7 @@ impl Outbox {
     /// the page has not applied (above `received`), in order. Refuses a `received` above what was
     /// ever sent. Returns how many frames it sends again.
     pub(crate) fn attach(
-        &self,
+        self: &Arc<Self>,
         pipe: &Arc<Pipe>,
         first: String,
         received: u64,
@@ -404,17 +461,23 @@ impl Outbox {
             ));
         }
         forget_through(&mut state, received);
+        // a connection writes for one session
+        let _ = pipe.numbered.set(Arc::downgrade(self));
         pipe.push(first.into());
-        for text in state.unacked.iter() {
-            pipe.push(Text::from(text.to_owned()));
+        let kept = state.unacked.frames() as u64;
+        for seq in state.last_seq - kept + 1..=state.last_seq {
+            pipe.push_numbered(seq);
         }
         state.live = Some(Arc::clone(pipe));
         Ok(state.unacked.frames())
     }
 
-    /// Disconnects `pipe`, if it is still the session's writer.
+    /// Disconnects `pipe`, if it is still the session's writer. The numbered frames it has yet
+    /// to write become copies: the session may be gone (its handler panicked) before the
+    /// connection writes its last frames.
     pub(crate) fn detach(&self, pipe: &Arc<Pipe>) {
         let mut state = self.state();
+        pipe.copy_numbered(|seq| state.numbered(seq));
         if state
             .live
             .as_ref()
@@ -518,6 +581,15 @@ fn write_numbered(
     text.push('}');
 }
 
+impl State {
+    /// The text of numbered frame `seq`, while it is kept.
+    fn numbered(&self, seq: u64) -> Option<&str> {
+        let oldest = self.last_seq - self.unacked.frames() as u64 + 1;
+        let place = usize::try_from(seq.checked_sub(oldest)?).ok()?;
+        self.unacked.get(place)
+    }
+}
+
 /// Forgets the frames the page has applied: those numbered up to `received`.
 fn forget_through(state: &mut State, received: u64) {
     let newest_forgotten = state.last_seq - state.unacked.frames() as u64;
@@ -588,7 +660,7 @@ mod tests {
 
     fn written(pipe: &Pipe) -> Vec<String> {
         let mut frames = Vec::new();
-        pipe.take_each(|text| frames.push(String::from_utf8(text.as_bytes().to_vec()).unwrap()));
+        pipe.take_each(|text| frames.push(String::from_utf8(text.to_vec()).unwrap()));
         frames
     }
 
@@ -598,7 +670,7 @@ mod tests {
 
     #[tokio::test]
     async fn frames_are_numbered_named_after_their_delivery_and_kept_until_acknowledged() {
-        let outbox = Outbox::new(Limits::default(), Arc::default());
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
         let pipe = Pipe::new();
         outbox.attach(&pipe, "hi".into(), 0).unwrap();
         outbox.post_page(json("1")).unwrap();
@@ -643,7 +715,7 @@ mod tests {
     #[test]
     fn a_new_connection_gets_exactly_the_frames_after_what_the_page_applied() {
         // enough frames, acknowledged in part, that the kept ones are moved inside their buffer
-        let outbox = Outbox::new(Limits::default(), Arc::default());
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
         let body = format!(r#""{}""#, "b".repeat(100));
         for _ in 1..=40 {
             outbox.post_page(json(&body)).unwrap();
@@ -677,7 +749,7 @@ mod tests {
             unacked_bytes: frame + numbered_len("page", body.len()),
             ..Limits::default()
         };
-        let outbox = Outbox::new(limits, Arc::default());
+        let outbox = Arc::new(Outbox::new(limits, Arc::default()));
         outbox.post_page(json(&body)).unwrap();
         outbox.post_page(json(&body)).unwrap();
         assert!(matches!(
@@ -689,12 +761,37 @@ mod tests {
     }
 
     #[test]
+    fn a_numbered_frame_is_written_from_where_it_is_kept_unless_acknowledged_first() {
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        outbox.post_page(json("1")).unwrap();
+        outbox.post_page(json("2")).unwrap();
+        // the page had frame 1 from an earlier connection: it is not written again
+        outbox.acknowledge(1).unwrap();
+        assert_eq!(written(&pipe), ["hi", r#"{"seq":2,"id":"s2","page":2}"#]);
+    }
+
+    #[test]
+    fn a_connection_let_go_still_writes_its_frames_after_the_session_is_gone() {
+        // a handler that panics: its connection lets the session go, which ends it, and then
+        // writes its last frames
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        outbox.post_page(json("1")).unwrap();
+        outbox.detach(&pipe);
+        outbox.close();
+        assert_eq!(written(&pipe), ["hi", r#"{"seq":1,"id":"s1","page":1}"#]);
+    }
+
+    #[test]
     fn a_page_that_does_not_acknowledge_fills_the_outbox_and_sends_fail() {
         let limits = Limits {
             unacked_frames: 2,
             ..Limits::default()
         };
-        let outbox = Outbox::new(limits, Arc::default());
+        let outbox = Arc::new(Outbox::new(limits, Arc::default()));
         outbox.post_page(json("1")).unwrap();
         outbox.post_page(json("2")).unwrap();
         assert!(matches!(outbox.post_page(json("3")), Err(SendError::Full)));
@@ -704,7 +801,7 @@ mod tests {
 
     #[test]
     fn a_send_to_a_session_that_is_gone_says_so() {
-        let outbox = Outbox::new(Limits::default(), Arc::default());
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
         outbox.post_page(json("1")).unwrap();
         outbox.close();
         assert!(matches!(

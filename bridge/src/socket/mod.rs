@@ -401,7 +401,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
     #[cfg(test)]
     pub(crate) fn queue_text(&mut self, text: &Text) {
         debug_assert!(!self.close_sent, "a frame after the close");
-        Outgoing(&mut self.out).text(text);
+        Outgoing(&mut self.out).text(text.as_bytes());
     }
 
     /// Writes the text frames `put` hands over at once, from this thread's buffer, as far as the
@@ -515,9 +515,9 @@ fn poll_write_from<S: AsyncWrite + Unpin>(
 pub(crate) struct Outgoing<'a>(&'a mut Vec<u8>);
 
 impl Outgoing<'_> {
-    /// Adds a text frame.
-    pub(crate) fn text(&mut self, text: &Text) {
-        frame::write_frame(self.0, OpCode::Text, text.as_bytes());
+    /// Adds a text frame, its payload UTF-8 (every frame queued is made from strings).
+    pub(crate) fn text(&mut self, payload: &[u8]) {
+        frame::write_frame(self.0, OpCode::Text, payload);
     }
 }
 

@@ -405,7 +405,9 @@ fn a_write_that_fails_part_way_keeps_the_rest_in_the_socket() {
     let mut cx = Context::from_waker(std::task::Waker::noop());
     let frames = [Text::from("a".repeat(100)), Text::from("b".repeat(100))];
     let wrote = socket.write_now(&mut cx, |outgoing| {
-        frames.iter().for_each(|text| outgoing.text(text));
+        frames
+            .iter()
+            .for_each(|text| outgoing.text(text.as_bytes()));
         true
     });
     assert_eq!(wrote.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
