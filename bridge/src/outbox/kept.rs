@@ -208,6 +208,9 @@ mod tests {
             );
             assert_eq!(kept.frames(), model.len());
             assert_eq!(kept.bytes(), model.iter().map(String::len).sum::<usize>());
+            for place in 0..=model.len() {
+                assert_eq!(kept.get(place), model.get(place).map(String::as_str));
+            }
         }
     }
 

@@ -88,8 +88,8 @@ enum Queued {
     Text(Text),
     /// An acknowledged session's numbered frame, by its number: the session keeps its text until
     /// the page acknowledges it, and the socket copies it from there. Queued as a copy, a frame
-    /// cost an allocation and a copy more, and a page that stopped reading held its session's
-    /// frames twice.
+    /// cost an allocation and a copy more, and a page that stopped reading held every frame
+    /// twice (now only the batch the socket took last, which after a resume is all of them).
     Numbered(u64),
 }
 
@@ -126,8 +126,8 @@ impl Pipe {
     }
 
     /// Queues numbered frame `seq` of the session this connection writes for (its outbox calls
-    /// it, holding its lock: the frame is there until the socket has copied it, or the page
-    /// acknowledged it).
+    /// it, holding its lock: the frame is there until the socket has copied it, the page
+    /// acknowledged it, or the session ended).
     fn push_numbered(&self, seq: u64) {
         {
             let mut queue = self.queue();
@@ -163,14 +163,15 @@ impl Pipe {
         // what is queued from here on sets it again; what is queued already is taken now (a
         // stale flag would only send the connection round once more, for nothing)
         self.pending.store(false, Ordering::Release);
-        // numbered frames are read where their session keeps them: its lock first, as a send
-        // takes the two
+        if self.queue().frames.is_empty() {
+            return false;
+        }
+        // Numbered frames are read where their session keeps them, under its lock, which a send
+        // takes before this queue's: the two in that order (the queue again; only this
+        // connection takes from it, and what was queued meanwhile is written too).
         let outbox = self.numbered.get().and_then(Weak::upgrade);
         let kept = outbox.as_deref().map(Outbox::state);
         let mut queue = self.queue();
-        if queue.frames.is_empty() {
-            return false;
-        }
         queue.bytes = 0;
         for frame in queue.frames.drain(..) {
             match frame {
@@ -462,7 +463,8 @@ impl Outbox {
         }
         forget_through(&mut state, received);
         // a connection writes for one session
-        let _ = pipe.numbered.set(Arc::downgrade(self));
+        let writes_for = pipe.numbered.get_or_init(|| Arc::downgrade(self));
+        debug_assert!(Weak::ptr_eq(writes_for, &Arc::downgrade(self)));
         pipe.push(first.into());
         let kept = state.unacked.frames() as u64;
         for seq in state.last_seq - kept + 1..=state.last_seq {
@@ -491,7 +493,11 @@ impl Outbox {
     pub(crate) fn close(&self) {
         let mut state = self.state();
         state.gone = true;
-        state.live = None;
+        // a connection still writing for the session (one that resumed it as its resume window
+        // ran out) writes what it has queued, as copies
+        if let Some(pipe) = state.live.take() {
+            pipe.copy_numbered(|seq| state.numbered(seq));
+        }
         state.unacked.clear();
     }
 
@@ -781,6 +787,41 @@ mod tests {
         outbox.attach(&pipe, "hi".into(), 0).unwrap();
         outbox.post_page(json("1")).unwrap();
         outbox.detach(&pipe);
+        outbox.close();
+        assert_eq!(written(&pipe), ["hi", r#"{"seq":1,"id":"s1","page":1}"#]);
+    }
+
+    #[test]
+    fn frames_queued_by_number_are_written_whole_after_the_session_moved_its_frames() {
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        let body = format!(r#""{}""#, "b".repeat(100));
+        for _ in 1..=40 {
+            outbox.post_page(json(&body)).unwrap();
+        }
+        outbox.acknowledge(25).unwrap();
+        // these move the kept frames inside their buffer, under the numbers queued before
+        for _ in 41..=60 {
+            outbox.post_page(json(&body)).unwrap();
+        }
+        let mut expected = vec!["hi".to_owned()];
+        expected.extend(page_frames(26, 60, &body));
+        assert_eq!(written(&pipe), expected);
+        // every frame acknowledged: the buffer starts again, and the numbers queued since
+        // name the new frames
+        outbox.acknowledge(60).unwrap();
+        outbox.post_page(json("61")).unwrap();
+        assert_eq!(written(&pipe), [r#"{"seq":61,"id":"s61","page":61}"#]);
+    }
+
+    #[test]
+    fn a_session_that_ends_under_a_live_connection_lets_it_write_what_it_queued() {
+        // its resume window running out just as a page resumed it
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        outbox.post_page(json("1")).unwrap();
         outbox.close();
         assert_eq!(written(&pipe), ["hi", r#"{"seq":1,"id":"s1","page":1}"#]);
     }
