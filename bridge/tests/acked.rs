@@ -26,7 +26,7 @@ use support::{chat, close_code, hello, next, next_or_close, open, send, until_ac
 
 /// Counts what it handles, and answers each chat with the count and the delivery id. A chat
 /// `held` waits inside the handler for the test's go-ahead (see [`Gate`]); `early` replies
-/// first, then waits; a chat `boom` panics.
+/// first, then waits; a chat `boom` panics, `said-then-boom` after a reply.
 struct Counter {
     session: Session,
     page: PageSender<Value>,
@@ -64,6 +64,15 @@ impl Counter {
                 return;
             }
             "boom" => panic!("a handler bug"),
+            "said-then-boom" => {
+                let reply = AwChatMessageReceivedV1 {
+                    message: "before the panic".into(),
+                    interaction_id: chat.interaction_id,
+                    schema_version: Default::default(),
+                };
+                let _ = self.session.send(&reply);
+                panic!("a handler bug after a reply");
+            }
             _ => {}
         }
         let reply = AwChatMessageReceivedV1 {
@@ -785,4 +794,28 @@ async fn the_page_modules_spelling_is_read_once_and_what_is_not_one_frame_is_ref
     );
     assert_eq!(next_or_close(&mut client).await, Err(Some(close::PROTOCOL)));
     assert_eq!(server.made.load(Ordering::Relaxed), 1);
+}
+
+#[tokio::test]
+async fn a_reply_sent_before_its_handler_panics_reaches_the_page_before_the_close() {
+    // the connection lets the session go (it ends, as its handler panicked) before it writes
+    // its last frames: the reply must still be among them
+    let server = serve().await;
+    let mut client = open(server.address).await;
+    hello(&mut client, SESSION, None, 0, 0).await;
+    send(&mut client, chat(1, "said-then-boom")).await;
+    let mut frames = Vec::new();
+    let code = loop {
+        match next_or_close(&mut client).await {
+            Ok(frame) => frames.push(frame),
+            Err(code) => break code,
+        }
+    };
+    assert_eq!(code, Some(close::PANICKED), "{frames:?}");
+    assert!(
+        frames
+            .iter()
+            .any(|frame| frame["sendEvent"]["data"]["message"] == "before the panic"),
+        "the reply is lost: {frames:?}"
+    );
 }
