@@ -22,7 +22,10 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 mod support;
 
-use support::{chat, close_code, hello, next, next_or_close, open, send, until_ack, SESSION};
+use support::{
+    chat, close_code, frames_until_close, hello, next, next_or_close, open, send, until_ack,
+    SESSION,
+};
 
 /// Counts what it handles, and answers each chat with the count and the delivery id. A chat
 /// `held` waits inside the handler for the test's go-ahead (see [`Gate`]); `early` replies
@@ -630,13 +633,7 @@ async fn each_close_code_is_what_a_real_connection_receives() {
 
     // PANICKED: the handler panics; the message is acknowledged, and the session is gone
     send(&mut second, chat(1, "boom")).await;
-    let mut frames = Vec::new();
-    let code = loop {
-        match next_or_close(&mut second).await {
-            Ok(frame) => frames.push(frame),
-            Err(code) => break code,
-        }
-    };
+    let (frames, code) = frames_until_close(&mut second).await;
     assert_eq!(code, Some(close::PANICKED), "{frames:?}");
     assert!(frames.contains(&json!({"ack": 1})), "{frames:?}");
     assert!(
@@ -804,13 +801,7 @@ async fn a_reply_sent_before_its_handler_panics_reaches_the_page_before_the_clos
     let mut client = open(server.address).await;
     hello(&mut client, SESSION, None, 0, 0).await;
     send(&mut client, chat(1, "said-then-boom")).await;
-    let mut frames = Vec::new();
-    let code = loop {
-        match next_or_close(&mut client).await {
-            Ok(frame) => frames.push(frame),
-            Err(code) => break code,
-        }
-    };
+    let (frames, code) = frames_until_close(&mut client).await;
     assert_eq!(code, Some(close::PANICKED), "{frames:?}");
     assert!(
         frames

@@ -84,6 +84,17 @@ pub async fn close_code(client: &mut Client) -> Option<u16> {
     }
 }
 
+/// Every frame until the close, and the close's code.
+pub async fn frames_until_close(client: &mut Client) -> (Vec<Value>, Option<u16>) {
+    let mut frames = Vec::new();
+    loop {
+        match next_or_close(client).await {
+            Ok(frame) => frames.push(frame),
+            Err(code) => return (frames, code),
+        }
+    }
+}
+
 pub async fn next_or_close(client: &mut Client) -> Result<Value, Option<u16>> {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(10), client.next())
