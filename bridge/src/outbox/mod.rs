@@ -403,9 +403,7 @@ mod tests {
 
     #[tokio::test]
     async fn frames_are_numbered_named_after_their_delivery_and_kept_until_acknowledged() {
-        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
-        let pipe = Pipe::new();
-        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        let (outbox, pipe) = attached();
         outbox.post_page(json("1")).unwrap();
         DELIVERY
             .scope(Cell::new((7, 0)), async {
@@ -436,6 +434,14 @@ mod tests {
                 r#"{"seq":3,"id":"d7.1","sendEvent":{"name":"aw-chat-message-received-v1","data":{"a":1}}}"#
             ]
         );
+    }
+
+    /// A session's outbox and the connection it writes to, which has taken its welcome, `hi`.
+    fn attached() -> (Arc<Outbox>, Arc<Pipe>) {
+        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
+        let pipe = Pipe::new();
+        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        (outbox, pipe)
     }
 
     /// Page frames `from..=to` as an outbox numbers them outside a delivery.
@@ -495,9 +501,7 @@ mod tests {
 
     #[test]
     fn a_numbered_frame_is_written_from_where_it_is_kept_unless_acknowledged_first() {
-        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
-        let pipe = Pipe::new();
-        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        let (outbox, pipe) = attached();
         outbox.post_page(json("1")).unwrap();
         outbox.post_page(json("2")).unwrap();
         // the page had frame 1 from an earlier connection: it is not written again
@@ -509,9 +513,7 @@ mod tests {
     fn a_connection_let_go_still_writes_its_frames_after_the_session_is_gone() {
         // a handler that panics: its connection lets the session go, which ends it, and then
         // writes its last frames
-        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
-        let pipe = Pipe::new();
-        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        let (outbox, pipe) = attached();
         outbox.post_page(json("1")).unwrap();
         outbox.detach(&pipe);
         outbox.close();
@@ -520,9 +522,7 @@ mod tests {
 
     #[test]
     fn frames_queued_by_number_are_written_whole_after_the_session_moved_its_frames() {
-        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
-        let pipe = Pipe::new();
-        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        let (outbox, pipe) = attached();
         let body = format!(r#""{}""#, "b".repeat(100));
         for _ in 1..=40 {
             outbox.post_page(json(&body)).unwrap();
@@ -545,9 +545,7 @@ mod tests {
     #[test]
     fn a_session_that_ends_under_a_live_connection_lets_it_write_what_it_queued() {
         // its resume window running out just as a page resumed it
-        let outbox = Arc::new(Outbox::new(Limits::default(), Arc::default()));
-        let pipe = Pipe::new();
-        outbox.attach(&pipe, "hi".into(), 0).unwrap();
+        let (outbox, pipe) = attached();
         outbox.post_page(json("1")).unwrap();
         outbox.close();
         assert_eq!(written(&pipe), ["hi", r#"{"seq":1,"id":"s1","page":1}"#]);
